@@ -1,0 +1,35 @@
+/**
+ * What an agent-server version supports (protocol.md B.14, G). Every version difference the
+ * client cares about is decided here, from the version /server_info reports; an unknown
+ * version is taken as current, and callers still fall back when a newer route answers 404.
+ */
+export interface Capabilities {
+  version: string
+  /** WebSocket auth by a first `{"type":"auth"}` frame (v1.18.1+); older servers need `?session_api_key=`. */
+  firstMessageAuth: boolean
+  /** `GET /api/conversations/{id}/agent_final_response` (v1.17.0+). */
+  finalResponse: boolean
+  /** `POST /api/conversations/{id}/interrupt` (v1.23.0+); older servers only have `/pause`. */
+  interrupt: boolean
+}
+
+export function capabilitiesOf(version: string | undefined): Capabilities {
+  const v = parseVersion(version)
+  const atLeast = (min: string): boolean => v === undefined || compare(v, parseVersion(min)!) >= 0
+  return {
+    version: version || 'unknown',
+    firstMessageAuth: atLeast('1.18.1'),
+    finalResponse: atLeast('1.17.0'),
+    interrupt: atLeast('1.23.0')
+  }
+}
+
+function parseVersion(version: string | undefined): number[] | undefined {
+  const match = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(version?.trim() ?? '')
+  return match ? [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)] : undefined
+}
+
+function compare(a: number[], b: number[]): number {
+  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] - b[i]
+  return 0
+}

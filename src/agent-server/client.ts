@@ -1,0 +1,103 @@
+import { callJson, HttpError, type CallOptions } from '../http.js'
+import type { AgentEvent, ConversationState } from './types.js'
+
+export interface EventPage {
+  items: AgentEvent[]
+  next_page_id?: string | null
+}
+
+/** Search pages hold at most 100 events: a larger limit makes the server answer 500 (protocol.md B.9). */
+const PAGE_LIMIT = 100
+
+/** The agent server answered 404 for the conversation: the runtime was torn down or restarted. */
+export class ConversationGoneError extends Error {
+  constructor(call: string) {
+    super(`${call}: the conversation is gone (404); the runtime may have been stopped or deleted.`)
+    this.name = 'ConversationGoneError'
+  }
+}
+
+type Tuning = Pick<CallOptions, 'timeoutMs' | 'retries'>
+
+/** The agent server's REST API (protocol.md B), authenticated with the runtime's session key. */
+export class AgentServer {
+  constructor(
+    readonly baseUrl: string,
+    readonly sessionApiKey: string | undefined
+  ) {}
+
+  async serverInfo(): Promise<{ version?: string }> {
+    const reply = await this.call<{ version?: string }>('GET', '/server_info')
+    return reply.body ?? {}
+  }
+
+  async createConversation(request: unknown): Promise<ConversationState & { id: string }> {
+    const reply = await this.call<ConversationState & { id?: string; conversation_id?: string }>('POST', '/api/conversations', { json: request, timeoutMs: 120_000 })
+    const id = reply.body?.id ?? reply.body?.conversation_id
+    if (!id) throw new Error('Agent server POST /api/conversations: no conversation id in the response.')
+    return { ...reply.body, id }
+  }
+
+  async getConversation(id: string, tuning?: Tuning): Promise<ConversationState> {
+    const reply = await this.call<ConversationState>('GET', `/api/conversations/${id}`, { accept: [404], ...tuning })
+    if (reply.status === 404) throw new ConversationGoneError('Agent server GET /api/conversations/{id}')
+    return reply.body
+  }
+
+  async searchEvents(id: string, pageId: string | undefined, tuning?: Tuning): Promise<EventPage> {
+    const reply = await this.call<EventPage>('GET', `/api/conversations/${id}/events/search`, {
+      query: { limit: PAGE_LIMIT, page_id: pageId },
+      accept: [404],
+      ...tuning
+    })
+    if (reply.status === 404) throw new ConversationGoneError('Agent server GET /api/conversations/{id}/events/search')
+    return { items: reply.body?.items ?? [], next_page_id: reply.body?.next_page_id ?? null }
+  }
+
+  async sendMessage(id: string, text: string): Promise<void> {
+    await this.call('POST', `/api/conversations/${id}/events`, {
+      json: { role: 'user', content: [{ type: 'text', text }], run: false }
+    })
+  }
+
+  /** Starts the run loop; 409 means it is already running, which is what we asked for. */
+  async run(id: string): Promise<void> {
+    await this.call('POST', `/api/conversations/${id}/run`, { accept: [409] })
+  }
+
+  /** Stops the agent at once (v1.23+), or at the end of its current step on older servers. */
+  async interrupt(id: string, useInterrupt: boolean, tuning?: Tuning): Promise<void> {
+    if (useInterrupt) {
+      const reply = await this.call('POST', `/api/conversations/${id}/interrupt`, { accept: [404], ...tuning })
+      if (reply.status !== 404) return
+    }
+    await this.call('POST', `/api/conversations/${id}/pause`, tuning)
+  }
+
+  /** The agent's final answer (v1.17+); undefined when the server does not have the route. */
+  async finalResponse(id: string, tuning?: Tuning): Promise<string | undefined> {
+    const reply = await this.call<{ response?: string }>('GET', `/api/conversations/${id}/agent_final_response`, { accept: [404], ...tuning })
+    return reply.status === 404 ? undefined : (reply.body?.response ?? '')
+  }
+
+  /** WebSocket URL of the conversation's event stream: same host and path prefix (protocol.md B.9). */
+  eventsSocketUrl(id: string, withKeyInQuery: boolean): string {
+    const url = new URL(`${this.baseUrl}/sockets/events/${id}`)
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:'
+    if (withKeyInQuery && this.sessionApiKey) url.searchParams.set('session_api_key', this.sessionApiKey)
+    return url.toString()
+  }
+
+  private async call<T>(method: 'GET' | 'POST', path: string, options: Omit<CallOptions, 'call' | 'method'> = {}) {
+    const headers: Record<string, string> = this.sessionApiKey ? { 'X-Session-API-Key': this.sessionApiKey } : {}
+    const call = `Agent server ${method} ${path.replace(/\/conversations\/[^/]+/, '/conversations/{id}')}`
+    try {
+      return await callJson<T>(`${this.baseUrl}${path}`, { timeoutMs: 30_000, ...options, call, method, headers })
+    } catch (err) {
+      if (err instanceof HttpError && err.status === 401) {
+        throw new Error(`${call} was refused (401): the runtime's session API key was not accepted.`)
+      }
+      throw err
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs'
+
+/** What the action reads of the workflow run, from the runner's environment. */
+export interface GithubContext {
+  eventName: string
+  event: Record<string, unknown>
+  sha: string
+  repository: string
+  runId: string
+  job: string
+  workspace: string
+  runnerTemp: string
+}
+
+export function readGithubContext(env: NodeJS.ProcessEnv = process.env): GithubContext {
+  return {
+    eventName: env.GITHUB_EVENT_NAME ?? '',
+    event: readEvent(env.GITHUB_EVENT_PATH),
+    sha: env.GITHUB_SHA ?? '',
+    repository: env.GITHUB_REPOSITORY ?? '',
+    runId: env.GITHUB_RUN_ID ?? '',
+    job: env.GITHUB_JOB ?? '',
+    workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
+    runnerTemp: env.RUNNER_TEMP ?? ''
+  }
+}
+
+function readEvent(path: string | undefined): Record<string, unknown> {
+  if (!path) return {}
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'))
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {}
+  } catch {
+    return {}
+  }
+}
+
+const PR_EVENTS = new Set(['pull_request', 'pull_request_target'])
+
+/**
+ * The commit whose agent-server image a run uses by default. On pull_request events
+ * GITHUB_SHA is the merge commit, for which no image is ever built, so the PR head wins.
+ */
+export function commitUnderTest(ctx: GithubContext): string | undefined {
+  if (PR_EVENTS.has(ctx.eventName)) {
+    const pr = ctx.event.pull_request as { head?: { sha?: unknown } } | undefined
+    if (typeof pr?.head?.sha === 'string' && pr.head.sha) return pr.head.sha
+  }
+  return ctx.sha || undefined
+}

@@ -1,0 +1,257 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { isAbsolute, join, posix, resolve } from 'node:path'
+import * as core from '@actions/core'
+import { commitUnderTest, readGithubContext, type GithubContext } from './github-context.js'
+import { addSecret } from './secrets.js'
+
+/** Input names, as in action.yml. */
+export const Input = {
+  prompt: 'prompt',
+  promptFile: 'prompt-file',
+  llmModel: 'llm-model',
+  llmApiKey: 'llm-api-key',
+  llmBaseUrl: 'llm-base-url',
+  runtimeApiUrl: 'runtime-api-url',
+  runtimeApiKey: 'runtime-api-key',
+  image: 'image',
+  imagePullPolicy: 'image-pull-policy',
+  resourceFactor: 'resource-factor',
+  sessionId: 'session-id',
+  startupTimeout: 'startup-timeout',
+  timeoutMinutes: 'timeout-minutes',
+  maxIterations: 'max-iterations',
+  workingDir: 'working-dir',
+  onExit: 'on-exit',
+  matrix: 'matrix'
+} as const
+
+export const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'] as const
+export const RESOURCE_FACTORS = [1, 2, 4, 8] as const
+export const EXIT_ACTIONS = ['stop', 'pause', 'keep'] as const
+
+export type PullPolicy = (typeof PULL_POLICIES)[number]
+export type ResourceFactor = (typeof RESOURCE_FACTORS)[number]
+export type ExitAction = (typeof EXIT_ACTIONS)[number]
+
+export interface Settings {
+  prompt: string
+  llm: { model: string; apiKey: string; baseUrl: string | null }
+  runtimeApi: { url: string; apiKey: string }
+  image: string
+  imagePullPolicy: PullPolicy
+  resourceFactor: ResourceFactor
+  sessionId: string
+  startupTimeoutMs: number
+  runTimeoutMs: number
+  maxIterations: number
+  workingDir: string
+  onExit: ExitAction
+  /** Where events.jsonl and result.json are written. */
+  outputDir: string
+}
+
+export const IMAGE_REPOSITORY = 'ghcr.io/openhands/agent-server'
+export const DEFAULT_RUNTIME_API_URL = 'https://runtime.eval.all-hands.dev'
+const DEFAULTS = {
+  llmModel: 'anthropic/claude-sonnet-4-5-20250929',
+  startupTimeout: '600',
+  timeoutMinutes: '60',
+  maxIterations: '500',
+  workingDir: '/workspace/project'
+}
+
+export class InputError extends Error {
+  constructor(problems: string[]) {
+    super(problems.length === 1 ? problems[0] : `Invalid inputs:\n- ${problems.join('\n- ')}`)
+    this.name = 'InputError'
+  }
+}
+
+type Read = (name: string) => string
+
+/**
+ * Reads and validates every input once. Secrets are masked first, so nothing printed after
+ * this (including the errors below) can show them. All problems are reported together.
+ */
+export function readSettings(read: Read = name => core.getInput(name), ctx: GithubContext = readGithubContext()): Settings {
+  const llmApiKey = read(Input.llmApiKey)
+  const runtimeApiKey = read(Input.runtimeApiKey)
+  addSecret(llmApiKey)
+  addSecret(runtimeApiKey)
+
+  const problems: string[] = []
+  const check = <T>(parse: () => T): T => {
+    try {
+      return parse()
+    } catch (err) {
+      problems.push((err as Error).message)
+      return undefined as T
+    }
+  }
+
+  if (!llmApiKey) problems.push(`Input '${Input.llmApiKey}' is required: the API key of the LLM provider.`)
+  if (!runtimeApiKey) problems.push(`Input '${Input.runtimeApiKey}' is required: the OpenHands Runtime API key.`)
+
+  const settings: Settings = {
+    prompt: check(() => readPrompt(read, ctx.workspace)),
+    llm: {
+      model: check(() => token(Input.llmModel, read(Input.llmModel) || DEFAULTS.llmModel)),
+      apiKey: llmApiKey,
+      baseUrl: check(() => optionalUrl(Input.llmBaseUrl, read(Input.llmBaseUrl)))
+    },
+    runtimeApi: {
+      url: check(() => httpUrl(Input.runtimeApiUrl, read(Input.runtimeApiUrl) || DEFAULT_RUNTIME_API_URL)),
+      apiKey: runtimeApiKey
+    },
+    image: check(() => imageReference(read(Input.image) || defaultImage(ctx))),
+    imagePullPolicy: check(() => oneOf(Input.imagePullPolicy, read(Input.imagePullPolicy) || 'IfNotPresent', PULL_POLICIES)),
+    resourceFactor: check(() => resourceFactor(read(Input.resourceFactor) || '1')),
+    sessionId: check(() => sessionId(read(Input.sessionId), ctx, read(Input.matrix))),
+    startupTimeoutMs: check(() => number(Input.startupTimeout, read(Input.startupTimeout) || DEFAULTS.startupTimeout, { integer: true, max: 86_400 }) * 1000),
+    runTimeoutMs: check(() => number(Input.timeoutMinutes, read(Input.timeoutMinutes) || DEFAULTS.timeoutMinutes, { max: 7 * 24 * 60 }) * 60_000),
+    maxIterations: check(() => number(Input.maxIterations, read(Input.maxIterations) || DEFAULTS.maxIterations, { integer: true, max: 100_000 })),
+    workingDir: check(() => absolutePath(Input.workingDir, read(Input.workingDir) || DEFAULTS.workingDir)),
+    onExit: check(() => oneOf(Input.onExit, read(Input.onExit) || 'stop', EXIT_ACTIONS)),
+    outputDir: ''
+  }
+  if (problems.length) throw new InputError(problems)
+  settings.outputDir = join(ctx.runnerTemp || tmpdir(), 'openhands-remote-run', settings.sessionId)
+  return settings
+}
+
+/** What the post step needs to release a runtime: just the Runtime API key. */
+export function readRuntimeApiKey(read: Read = name => core.getInput(name)): string {
+  const key = read(Input.runtimeApiKey)
+  addSecret(key)
+  return key
+}
+
+function readPrompt(read: Read, workspace: string): string {
+  const inline = read(Input.prompt)
+  const file = read(Input.promptFile)
+  if (inline && file) throw new Error(`Inputs '${Input.prompt}' and '${Input.promptFile}' are exclusive: give one of them.`)
+  if (!inline && !file) throw new Error(`Input '${Input.prompt}' or '${Input.promptFile}' is required: the task for the agent.`)
+  if (inline) return inline
+  const path = resolve(workspace, file)
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (err) {
+    throw new Error(`Input '${Input.promptFile}': cannot read '${file}' (${(err as NodeJS.ErrnoException).code ?? 'error'}).`)
+  }
+  if (!text.trim()) throw new Error(`Input '${Input.promptFile}': '${file}' is empty.`)
+  return text
+}
+
+function token(name: string, value: string): string {
+  if (/\s/.test(value)) throw new Error(`Input '${name}' must not contain spaces; got '${value}'.`)
+  return value
+}
+
+function httpUrl(name: string, value: string): string {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new Error(`Input '${name}' must be an http(s) URL; got '${value}'.`)
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new Error(`Input '${name}' must be an http(s) URL; got '${value}'.`)
+  }
+  if (url.username || url.password) throw new Error(`Input '${name}' must not carry credentials in the URL.`)
+  return value.replace(/\/+$/, '')
+}
+
+function optionalUrl(name: string, value: string): string | null {
+  return value ? httpUrl(name, value) : null
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  const match = allowed.find(a => a.toLowerCase() === value.toLowerCase())
+  if (!match) throw new Error(`Input '${name}' must be one of ${allowed.join(', ')}; got '${value}'.`)
+  return match
+}
+
+function resourceFactor(value: string): ResourceFactor {
+  const factor = Number(value)
+  if (!(RESOURCE_FACTORS as readonly number[]).includes(factor)) {
+    throw new Error(`Input '${Input.resourceFactor}' must be one of ${RESOURCE_FACTORS.join(', ')}; got '${value}'.`)
+  }
+  return factor as ResourceFactor
+}
+
+function number(name: string, value: string, rule: { integer?: boolean; max: number }): number {
+  const n = Number(value)
+  const kind = rule.integer ? 'a whole number' : 'a number'
+  if (!/^\s*\d+(\.\d+)?\s*$/.test(value) || !Number.isFinite(n) || n <= 0 || n > rule.max || (rule.integer && !Number.isInteger(n))) {
+    throw new Error(`Input '${name}' must be ${kind} greater than 0 and at most ${rule.max}; got '${value}'.`)
+  }
+  return n
+}
+
+function absolutePath(name: string, value: string): string {
+  if (!posix.isAbsolute(value) || !isAbsolute(value)) throw new Error(`Input '${name}' must be an absolute path in the sandbox; got '${value}'.`)
+  return posix.normalize(value).replace(/(.)\/+$/, '$1')
+}
+
+// name[:tag][@digest], lower-case repository path as OCI requires.
+const IMAGE_REF = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/
+
+function imageReference(value: string): string {
+  if (!IMAGE_REF.test(value)) throw new Error(`Input '${Input.image}' is not a valid image reference: '${value}'.`)
+  return value
+}
+
+export function defaultImage(ctx: GithubContext): string {
+  const sha = commitUnderTest(ctx)
+  const tag = sha && /^[0-9a-f]{7,40}$/i.test(sha) ? sha.slice(0, 7).toLowerCase() : 'main'
+  return `${IMAGE_REPOSITORY}:${tag}-python-amd64`
+}
+
+/**
+ * Session ids are deterministic per repository, run, job and matrix cell, so a re-run of a
+ * cell re-attaches to its own runtime and two cells never share one. The prefix depends on
+ * the repository alone: `ohrr-<hash of owner/repo>-`.
+ */
+export function sessionId(value: string, ctx: GithubContext, matrix: string): string {
+  if (value) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(value)) {
+      throw new Error(`Input '${Input.sessionId}' may hold letters, digits, '.', '_' and '-' (at most 128, starting with a letter or digit); got '${value}'.`)
+    }
+    return value
+  }
+  const cell = canonicalMatrix(matrix)
+  if (!ctx.repository || !ctx.runId) return `ohrr-local-${randomBytes(6).toString('hex')}`
+  const job = ctx.job.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 24) || 'job'
+  return `${sessionPrefix(ctx.repository)}${ctx.runId}-${job}-${shortHash(`${ctx.job}\n${cell}`)}`
+}
+
+export function sessionPrefix(repository: string): string {
+  return `ohrr-${shortHash(repository.toLowerCase())}-`
+}
+
+function canonicalMatrix(value: string): string {
+  if (!value.trim()) return 'null'
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(value)
+  } catch {
+    throw new Error(`Input '${Input.matrix}' must be JSON, as \${{ toJSON(matrix) }} gives; got '${value.slice(0, 80)}'.`)
+  }
+  return stableStringify(parsed)
+}
+
+function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`
+  }
+  return JSON.stringify(value)
+}
+
+function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 8)
+}

@@ -1,0 +1,31 @@
+import * as core from '@actions/core'
+import { redact } from './secrets.js'
+
+// Every line the action prints goes through here, so nothing reaches the log unredacted.
+export const info = (line: string): void => core.info(redact(line))
+export const warning = (line: string): void => core.warning(redact(line))
+export const error = (line: string): void => core.error(redact(line))
+export const debug = (line: string): void => core.debug(redact(line))
+
+/** Runs `fn` inside a collapsible log group whose title ends with the phase's duration. */
+export async function phase<T>(title: string, fn: () => Promise<T>): Promise<T> {
+  const started = Date.now()
+  core.startGroup(title)
+  try {
+    return await fn()
+  } finally {
+    info(`${title}: ${formatDuration(Date.now() - started)}`)
+    core.endGroup()
+  }
+}
+
+export function formatDuration(ms: number): string {
+  const seconds = ms / 1000
+  if (seconds < 60) return `${seconds.toFixed(1)}s`
+  const minutes = Math.floor(seconds / 60)
+  return `${minutes}m ${Math.round(seconds - minutes * 60)}s`
+}
+
+export function errorMessage(err: unknown): string {
+  return redact(err instanceof Error ? err.message : String(err))
+}

@@ -1,0 +1,5 @@
+import { runMain } from './run.js'
+
+// Exit once done: an open keep-alive socket must not hold the job step.
+await runMain()
+process.exit()

@@ -1,0 +1,4 @@
+import { runPost } from './cleanup.js'
+
+await runPost()
+process.exit()

@@ -1,0 +1,52 @@
+import * as core from '@actions/core'
+import { formatCost } from '../agent-server/describe.js'
+import { formatDuration, warning } from '../log.js'
+import { redact } from '../secrets.js'
+import type { RunResult } from './result.js'
+
+const STATUS_LABEL: Record<RunResult['status'], string> = {
+  finished: '✅ finished',
+  error: '❌ error',
+  stuck: '⚠️ stuck',
+  timeout: '⏱️ timeout',
+  budget_exceeded: '💸 budget exceeded',
+  cancelled: '🚫 cancelled',
+  skipped: '⏭️ skipped'
+}
+
+/** The run as a markdown table, with the error and the final message below it. */
+export function renderSummary(result: RunResult): string {
+  const rows: Array<[string, string]> = [
+    ['Status', STATUS_LABEL[result.status]],
+    ['Cost', formatCost(result.cost)],
+    ['Tokens', `${result.prompt_tokens} prompt, ${result.completion_tokens} completion, ${result.cache_read_tokens} cache read`],
+    ['Duration', formatDuration(result.duration_seconds * 1000)],
+    ['Events', String(result.event_count)],
+    ['Image', code(result.image)],
+    ['Model', code(result.llm_model)],
+    ['Runtime', result.runtime_id ? `${code(result.runtime_id)} (session ${code(result.session_id)})` : '—'],
+    ['Conversation', result.conversation_id ? code(result.conversation_id) : '—']
+  ]
+  const lines = ['## OpenHands agent run', '', '| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${cell(v)} |`), '']
+  if (result.error) lines.push(`**Error:** ${escapeHtml(result.error)}`, '')
+  if (result.final_message) {
+    lines.push('<details><summary>Final message</summary>', '', escapeHtml(result.final_message), '', '</details>', '')
+  }
+  return redact(lines.join('\n'))
+}
+
+/** Writes the summary to the job's step summary; skipped quietly outside a runner. */
+export async function writeStepSummary(result: RunResult): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return
+  try {
+    await core.summary.addRaw(renderSummary(result), true).write()
+  } catch (err) {
+    warning(`Could not write the step summary: ${(err as Error).message}`)
+  } finally {
+    core.summary.emptyBuffer()
+  }
+}
+
+const code = (text: string): string => `\`${text.replace(/`/g, "'")}\``
+const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ')
+const escapeHtml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')

@@ -1,0 +1,101 @@
+import { callJson, type CallOptions } from '../http.js'
+import { addSecret } from '../secrets.js'
+
+/** A runtime as the Runtime API describes it (protocol.md A.2). */
+export interface RuntimeInfo {
+  runtimeId: string
+  url: string
+  sessionApiKey?: string
+  status?: string
+  /** Lower-cased: ready, pending, running, not found, failed, unknown, crashloopbackoff. */
+  podStatus?: string
+  restartCount: number
+  restartReasons: string[]
+  podLogs?: string
+}
+
+export interface StartRequest {
+  image: string
+  command: string
+  working_dir: string
+  environment: Record<string, string>
+  session_id: string
+  run_as_user: number
+  fs_group: number
+  image_pull_policy: string
+  runtime_class: string
+  resource_factor?: number
+}
+
+type Tuning = Pick<CallOptions, 'timeoutMs' | 'retries'>
+
+/** The hosted OpenHands Runtime API: one method per endpoint the action uses. */
+export class RuntimeApi {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly apiKey: string,
+    private readonly signal?: AbortSignal
+  ) {}
+
+  /** The runtime of a session id, or undefined when there is none (404). */
+  async getSession(sessionId: string): Promise<RuntimeInfo | undefined> {
+    const reply = await this.call<Record<string, unknown>>('GET', `/sessions/${encodeURIComponent(sessionId)}`, { accept: [404], timeoutMs: 15_000 })
+    return reply.status === 404 ? undefined : parseRuntime(reply.body, 'GET /sessions')
+  }
+
+  async start(body: StartRequest): Promise<RuntimeInfo> {
+    const reply = await this.call<Record<string, unknown>>('POST', '/start', { json: body, timeoutMs: 300_000 })
+    return parseRuntime(reply.body, 'POST /start')
+  }
+
+  /** False when the runtime is already gone (404). */
+  async stop(runtimeId: string, tuning?: Tuning): Promise<boolean> {
+    return this.release('/stop', runtimeId, { timeoutMs: 30_000, ...tuning })
+  }
+
+  async pause(runtimeId: string, tuning?: Tuning): Promise<boolean> {
+    return this.release('/pause', runtimeId, { timeoutMs: 30_000, ...tuning })
+  }
+
+  async resume(runtimeId: string): Promise<void> {
+    await this.call('POST', '/resume', { json: { runtime_id: runtimeId }, timeoutMs: 300_000 })
+  }
+
+  private async release(path: string, runtimeId: string, tuning: Tuning): Promise<boolean> {
+    // Never tied to the run's abort signal: releasing is what a cancelled run must still do.
+    const reply = await this.call('POST', path, { json: { runtime_id: runtimeId }, accept: [404], ...tuning }, false)
+    return reply.status !== 404
+  }
+
+  private call<T>(method: 'GET' | 'POST', path: string, options: Omit<CallOptions, 'call' | 'method'>, abortable = true) {
+    return callJson<T>(`${this.baseUrl}${path}`, {
+      ...options,
+      call: `Runtime API ${method} ${path.split('/').slice(0, 2).join('/')}`,
+      method,
+      headers: { 'X-API-Key': this.apiKey },
+      signal: abortable ? this.signal : undefined
+    })
+  }
+}
+
+function parseRuntime(body: Record<string, unknown> | undefined, call: string): RuntimeInfo {
+  const runtimeId = str(body?.runtime_id) ?? str(body?.id)
+  const url = str(body?.url)
+  if (!runtimeId || !url) throw new Error(`Runtime API ${call}: invalid runtime response (no runtime_id or url).`)
+  const sessionApiKey = str(body?.session_api_key)
+  addSecret(sessionApiKey)
+  return {
+    runtimeId,
+    url: url.replace(/\/+$/, ''),
+    sessionApiKey,
+    status: str(body?.status)?.toLowerCase(),
+    podStatus: str(body?.pod_status)?.toLowerCase(),
+    restartCount: typeof body?.restart_count === 'number' ? body.restart_count : 0,
+    restartReasons: Array.isArray(body?.restart_reasons) ? body.restart_reasons.map(r => (typeof r === 'string' ? r : JSON.stringify(r))) : [],
+    podLogs: str(body?.pod_logs)
+  }
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value ? value : undefined
+}

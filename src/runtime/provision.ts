@@ -1,0 +1,147 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { callJson } from '../http.js'
+import type { Settings } from '../inputs.js'
+import { formatDuration, info, warning } from '../log.js'
+import type { RuntimeApi, RuntimeInfo, StartRequest } from './client.js'
+
+export interface ReadyRuntime {
+  runtimeId: string
+  url: string
+  sessionApiKey?: string
+  /** How the runtime was obtained. */
+  origin: 'started' | 'reused' | 'resumed'
+}
+
+/** The API is shared by every job of every user: at most two status polls a second. */
+const STATUS_POLL_MS = 500
+const PROGRESS_EVERY_MS = 10_000
+const HEALTH_TIMEOUT_MS = 5_000
+const POD_LOG_TAIL = 4_000
+
+export class RuntimeStartError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'RuntimeStartError'
+  }
+}
+
+/**
+ * Attaches to the session's runtime or starts one (protocol.md A.3), reports its id the
+ * moment it is known, and waits until its agent server answers.
+ */
+export async function provisionRuntime(
+  api: RuntimeApi,
+  settings: Settings,
+  onRuntimeId: (runtimeId: string) => void,
+  signal?: AbortSignal
+): Promise<ReadyRuntime> {
+  const deadline = Date.now() + settings.startupTimeoutMs
+  const existing = await api.getSession(settings.sessionId)
+  let runtime: RuntimeInfo
+  let origin: ReadyRuntime['origin'] = 'started'
+
+  if (existing?.status === 'running') {
+    info(`Reusing runtime ${existing.runtimeId} of session ${settings.sessionId}.`)
+    onRuntimeId(existing.runtimeId)
+    runtime = existing
+    origin = 'reused'
+  } else if (existing?.status === 'paused') {
+    info(`Resuming paused runtime ${existing.runtimeId} of session ${settings.sessionId}.`)
+    onRuntimeId(existing.runtimeId)
+    try {
+      await api.resume(existing.runtimeId)
+      runtime = existing
+      origin = 'resumed'
+    } catch (err) {
+      warning(`Could not resume runtime ${existing.runtimeId} (${(err as Error).message}); starting a new one.`)
+      runtime = await start(api, settings, onRuntimeId)
+    }
+  } else {
+    runtime = await start(api, settings, onRuntimeId)
+  }
+  const ready = await waitUntilReady(api, settings.sessionId, runtime, deadline, settings.startupTimeoutMs, signal)
+  return { ...ready, origin }
+}
+
+async function start(api: RuntimeApi, settings: Settings, onRuntimeId: (runtimeId: string) => void): Promise<RuntimeInfo> {
+  info(`Starting a runtime with image ${settings.image} (session ${settings.sessionId}).`)
+  const runtime = await api.start(startRequest(settings))
+  onRuntimeId(runtime.runtimeId)
+  info(`Runtime ${runtime.runtimeId} started at ${runtime.url}.`)
+  return runtime
+}
+
+/** The body the OpenHands SDK's APIRemoteWorkspace sends (protocol.md A.2). */
+export function startRequest(settings: Settings): StartRequest {
+  return {
+    image: settings.image,
+    command: '/usr/local/bin/openhands-agent-server --port 60000',
+    working_dir: '/',
+    environment: {},
+    session_id: settings.sessionId,
+    run_as_user: 10001,
+    fs_group: 10001,
+    image_pull_policy: settings.imagePullPolicy,
+    runtime_class: 'sysbox-runc',
+    ...(settings.resourceFactor !== 1 ? { resource_factor: settings.resourceFactor } : {})
+  }
+}
+
+/** Polls the pod status, then the agent server's unauthenticated /health (protocol.md A.3 step 4). */
+async function waitUntilReady(
+  api: RuntimeApi,
+  sessionId: string,
+  initial: RuntimeInfo,
+  deadline: number,
+  timeoutMs: number,
+  signal?: AbortSignal
+): Promise<Omit<ReadyRuntime, 'origin'>> {
+  const started = Date.now()
+  let runtime = initial
+  let lastProgress = started
+  for (;;) {
+    const pollStarted = Date.now()
+    const current = await api.getSession(sessionId)
+    if (!current) throw new RuntimeStartError(`Runtime ${runtime.runtimeId} disappeared while starting (no runtime for session ${sessionId}).`)
+    runtime = { ...current, sessionApiKey: current.sessionApiKey ?? runtime.sessionApiKey }
+    const pod = runtime.podStatus ?? 'pending'
+
+    if (pod === 'ready' && (await isHealthy(runtime.url, signal))) {
+      info(`Runtime ${runtime.runtimeId} is ready after ${formatDuration(Date.now() - started)}.`)
+      return { runtimeId: runtime.runtimeId, url: runtime.url, sessionApiKey: runtime.sessionApiKey }
+    }
+    if (pod === 'crashloopbackoff') {
+      throw new RuntimeStartError(`Runtime ${runtime.runtimeId} crashed and is restarting (possibly out of memory; try a larger resource-factor).${details(runtime)}`)
+    }
+    if (pod === 'failed' || pod === 'unknown') {
+      throw new RuntimeStartError(`Runtime ${runtime.runtimeId} failed to start (pod status: ${pod}).${details(runtime)}`)
+    }
+    if (Date.now() - lastProgress >= PROGRESS_EVERY_MS) {
+      lastProgress = Date.now()
+      const restarts = runtime.restartCount > 0 ? `, ${runtime.restartCount} restarts (${runtime.restartReasons.join(', ')})` : ''
+      info(`Waiting for runtime ${runtime.runtimeId}: pod ${pod}, ${formatDuration(lastProgress - started)} waited${restarts}.`)
+    }
+    const wait = STATUS_POLL_MS - (Date.now() - pollStarted)
+    if (Date.now() + Math.max(wait, 0) >= deadline) {
+      throw new RuntimeStartError(`Runtime ${runtime.runtimeId} was not ready after ${timeoutMs / 1000}s (startup-timeout); last pod status: ${pod}.${details(runtime)}`)
+    }
+    if (wait > 0) await sleep(wait, undefined, { signal })
+  }
+}
+
+async function isHealthy(url: string, signal?: AbortSignal): Promise<boolean> {
+  try {
+    await callJson(`${url}/health`, { call: 'Agent server GET /health', retries: 0, timeoutMs: HEALTH_TIMEOUT_MS, signal })
+    return true
+  } catch (err) {
+    if (signal?.aborted) throw err
+    return false
+  }
+}
+
+function details(runtime: RuntimeInfo): string {
+  const lines: string[] = []
+  if (runtime.restartCount > 0) lines.push(`Restarts: ${runtime.restartCount}${runtime.restartReasons.length ? ` (${runtime.restartReasons.join(', ')})` : ''}`)
+  if (runtime.podLogs) lines.push(`Pod logs (last lines):\n${runtime.podLogs.slice(-POD_LOG_TAIL)}`)
+  return lines.length ? `\n${lines.join('\n')}` : ''
+}

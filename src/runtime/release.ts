@@ -1,0 +1,14 @@
+import type { ExitAction } from '../inputs.js'
+import { info } from '../log.js'
+import type { RuntimeApi } from './client.js'
+
+/** Stops, pauses or keeps the runtime, as `on-exit` says. A runtime already gone (404) counts as released. */
+export async function releaseRuntime(api: RuntimeApi, runtimeId: string, onExit: ExitAction, quick = false): Promise<void> {
+  if (onExit === 'keep') {
+    info(`Runtime ${runtimeId} keeps running (on-exit: keep).`)
+    return
+  }
+  const tuning = quick ? { timeoutMs: 3_000, retries: 1 } : undefined
+  const released = onExit === 'pause' ? await api.pause(runtimeId, tuning) : await api.stop(runtimeId, tuning)
+  info(released ? `Runtime ${runtimeId} ${onExit === 'pause' ? 'paused' : 'stopped'}.` : `Runtime ${runtimeId} was already gone.`)
+}

@@ -1,0 +1,49 @@
+import * as core from '@actions/core'
+import type { ExitAction } from './inputs.js'
+
+/** Every key main hands to the post step, in one place. */
+const Key = {
+  sessionId: 'session-id',
+  runtimeApiUrl: 'runtime-api-url',
+  onExit: 'on-exit',
+  runtimeId: 'runtime-id',
+  released: 'runtime-released'
+} as const
+
+export interface SavedRuntime {
+  sessionId: string
+  runtimeApiUrl: string
+  onExit: ExitAction
+  /** Absent when main ended before the Runtime API answered /start: post then looks it up by session id. */
+  runtimeId?: string
+  /** True once main has stopped, paused or (as asked) kept the runtime itself. */
+  released: boolean
+}
+
+/** Saved before the first Runtime API call, so the post step can find a runtime even if /start never answered. */
+export function saveSession(session: Pick<SavedRuntime, 'sessionId' | 'runtimeApiUrl' | 'onExit'>): void {
+  core.saveState(Key.sessionId, session.sessionId)
+  core.saveState(Key.runtimeApiUrl, session.runtimeApiUrl)
+  core.saveState(Key.onExit, session.onExit)
+}
+
+/** Saved the moment the runtime id is known. */
+export function saveRuntimeId(runtimeId: string): void {
+  core.saveState(Key.runtimeId, runtimeId)
+}
+
+export function markRuntimeReleased(): void {
+  core.saveState(Key.released, 'true')
+}
+
+export function loadRuntime(): SavedRuntime | undefined {
+  const sessionId = core.getState(Key.sessionId)
+  if (!sessionId) return undefined
+  return {
+    sessionId,
+    runtimeApiUrl: core.getState(Key.runtimeApiUrl),
+    onExit: (core.getState(Key.onExit) || 'stop') as ExitAction,
+    runtimeId: core.getState(Key.runtimeId) || undefined,
+    released: core.getState(Key.released) === 'true'
+  }
+}

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest'
+import type { GithubContext } from '../../src/github-context.js'
+import { defaultImage, InputError, readSettings, sessionId, sessionPrefix } from '../../src/inputs.js'
+
+const ctx = (over: Partial<GithubContext> = {}): GithubContext => ({
+  eventName: 'push',
+  event: {},
+  sha: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
+  repository: 'octo-org/octo-repo',
+  runId: '4242',
+  job: 'agent',
+  workspace: '/tmp',
+  runnerTemp: '/tmp/runner',
+  ...over
+})
+
+const reader = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? ''
+const valid = { prompt: 'Fix the bug', 'llm-api-key': 'sk-llm-0123456789', 'runtime-api-key': 'rt-0123456789' }
+
+describe('readSettings', () => {
+  it('applies the documented defaults', () => {
+    const s = readSettings(reader(valid), ctx())
+    expect(s).toMatchObject({
+      prompt: 'Fix the bug',
+      llm: { model: 'anthropic/claude-sonnet-4-5-20250929', baseUrl: null },
+      runtimeApi: { url: 'https://runtime.eval.all-hands.dev' },
+      image: 'ghcr.io/openhands/agent-server:a1b2c3d-python-amd64',
+      imagePullPolicy: 'IfNotPresent',
+      resourceFactor: 1,
+      startupTimeoutMs: 600_000,
+      runTimeoutMs: 3_600_000,
+      maxIterations: 500,
+      workingDir: '/workspace/project',
+      onExit: 'stop'
+    })
+    expect(s.sessionId).toMatch(/^ohrr-[0-9a-f]{8}-4242-agent-[0-9a-f]{8}$/)
+    expect(s.outputDir.startsWith('/tmp/runner/openhands-remote-run/')).toBe(true)
+  })
+
+  it('names every bad input at once, without calling anything', () => {
+    const bad = { ...valid, 'resource-factor': '3', 'startup-timeout': '-5', 'on-exit': 'explode', 'working-dir': 'relative/dir', 'runtime-api-url': 'ftp://x' }
+    expect(() => readSettings(reader(bad), ctx())).toThrowError(InputError)
+    try {
+      readSettings(reader(bad), ctx())
+    } catch (err) {
+      const message = (err as Error).message
+      for (const name of ['resource-factor', 'startup-timeout', 'on-exit', 'working-dir', 'runtime-api-url']) expect(message).toContain(`'${name}'`)
+    }
+  })
+
+  it('requires both keys and a prompt', () => {
+    expect(() => readSettings(reader({}), ctx())).toThrowError(/'llm-api-key' is required[\s\S]*'runtime-api-key' is required|'runtime-api-key'/)
+    expect(() => readSettings(reader({ ...valid, prompt: '' }), ctx())).toThrowError(/'prompt' or 'prompt-file' is required/)
+    expect(() => readSettings(reader({ ...valid, 'prompt-file': 'x.md' }), ctx())).toThrowError(/exclusive/)
+  })
+
+  it('reads prompt-file relative to the workspace and rejects a missing one', () => {
+    expect(() => readSettings(reader({ ...valid, prompt: '', 'prompt-file': 'nope.md' }), ctx())).toThrowError(/'prompt-file': cannot read 'nope.md' \(ENOENT\)/)
+  })
+
+  it('never puts a secret into an error message', () => {
+    const secret = 'sk-very-secret-value-999'
+    try {
+      readSettings(reader({ ...valid, 'llm-api-key': secret, 'llm-model': 'has space' }), ctx())
+      expect.unreachable()
+    } catch (err) {
+      expect((err as Error).message).not.toContain(secret)
+      expect((err as Error).message).toContain("'llm-model'")
+    }
+  })
+
+  it('accepts the documented enumerations case-insensitively and normalises them', () => {
+    const s = readSettings(reader({ ...valid, 'image-pull-policy': 'always', 'on-exit': 'PAUSE', 'resource-factor': '8', 'runtime-api-url': 'http://127.0.0.1:9/' }), ctx())
+    expect([s.imagePullPolicy, s.onExit, s.resourceFactor, s.runtimeApi.url]).toEqual(['Always', 'pause', 8, 'http://127.0.0.1:9'])
+  })
+})
+
+describe('defaultImage', () => {
+  it('uses the PR head SHA on pull_request events, not the merge commit', () => {
+    const event = { pull_request: { head: { sha: 'fedcba9876543210fedcba9876543210fedcba98' } } }
+    expect(defaultImage(ctx({ eventName: 'pull_request', event }))).toBe('ghcr.io/openhands/agent-server:fedcba9-python-amd64')
+    expect(defaultImage(ctx({ eventName: 'pull_request_target', event }))).toBe('ghcr.io/openhands/agent-server:fedcba9-python-amd64')
+  })
+  it('uses GITHUB_SHA elsewhere, and main without one', () => {
+    expect(defaultImage(ctx())).toBe('ghcr.io/openhands/agent-server:a1b2c3d-python-amd64')
+    expect(defaultImage(ctx({ sha: '' }))).toBe('ghcr.io/openhands/agent-server:main-python-amd64')
+  })
+})
+
+describe('sessionId', () => {
+  it('is deterministic per cell and differs between cells', () => {
+    const a = sessionId('', ctx(), '{"task":"a","model":"x"}')
+    expect(sessionId('', ctx(), '{"model":"x","task":"a"}')).toBe(a)
+    expect(sessionId('', ctx(), '{"task":"b","model":"x"}')).not.toBe(a)
+    expect(sessionId('', ctx({ job: 'other' }), '{"task":"a","model":"x"}')).not.toBe(a)
+    expect(a.startsWith(sessionPrefix('octo-org/octo-repo'))).toBe(true)
+    expect(sessionPrefix('octo-org/other')).not.toBe(sessionPrefix('octo-org/octo-repo'))
+  })
+  it('rejects malformed ids and matrix values', () => {
+    expect(() => sessionId('has space', ctx(), 'null')).toThrowError(/'session-id'/)
+    expect(() => sessionId('', ctx(), '{nope')).toThrowError(/'matrix' must be JSON/)
+    expect(sessionId('my-session_1.2', ctx(), 'null')).toBe('my-session_1.2')
+  })
+})
