@@ -87,7 +87,10 @@ export function startRequest(settings: Settings): StartRequest {
   }
 }
 
-/** Polls the pod status, then the agent server's unauthenticated /health (protocol.md A.3 step 4). */
+/**
+ * Judges the last known status, then polls the pod status at most twice a second, then the
+ * agent server's unauthenticated /health (protocol.md A.3 step 4).
+ */
 async function waitUntilReady(
   api: RuntimeApi,
   sessionId: string,
@@ -98,14 +101,10 @@ async function waitUntilReady(
 ): Promise<Omit<ReadyRuntime, 'origin'>> {
   const started = Date.now()
   let runtime = initial
+  let lastPoll = started
   let lastProgress = started
   for (;;) {
-    const pollStarted = Date.now()
-    const current = await api.getSession(sessionId)
-    if (!current) throw new RuntimeStartError(`Runtime ${runtime.runtimeId} disappeared while starting (no runtime for session ${sessionId}).`)
-    runtime = { ...current, sessionApiKey: current.sessionApiKey ?? runtime.sessionApiKey }
     const pod = runtime.podStatus ?? 'pending'
-
     if (pod === 'ready' && (await isHealthy(runtime.url, signal))) {
       info(`Runtime ${runtime.runtimeId} is ready after ${formatDuration(Date.now() - started)}.`)
       return { runtimeId: runtime.runtimeId, url: runtime.url, sessionApiKey: runtime.sessionApiKey }
@@ -121,11 +120,15 @@ async function waitUntilReady(
       const restarts = runtime.restartCount > 0 ? `, ${runtime.restartCount} restarts (${runtime.restartReasons.join(', ')})` : ''
       info(`Waiting for runtime ${runtime.runtimeId}: pod ${pod}, ${formatDuration(lastProgress - started)} waited${restarts}.`)
     }
-    const wait = STATUS_POLL_MS - (Date.now() - pollStarted)
-    if (Date.now() + Math.max(wait, 0) >= deadline) {
+    const nextPoll = lastPoll + STATUS_POLL_MS
+    if (nextPoll >= deadline) {
       throw new RuntimeStartError(`Runtime ${runtime.runtimeId} was not ready after ${timeoutMs / 1000}s (startup-timeout); last pod status: ${pod}.${details(runtime)}`)
     }
-    if (wait > 0) await sleep(wait, undefined, { signal })
+    if (nextPoll > Date.now()) await sleep(nextPoll - Date.now(), undefined, { signal })
+    lastPoll = Date.now()
+    const current = await api.getSession(sessionId)
+    if (!current) throw new RuntimeStartError(`Runtime ${runtime.runtimeId} disappeared while starting (no runtime for session ${sessionId}).`)
+    runtime = { ...current, sessionApiKey: current.sessionApiKey ?? runtime.sessionApiKey }
   }
 }
 

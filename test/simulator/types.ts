@@ -1,0 +1,115 @@
+import type { AgentScript } from './scripts.js'
+
+export interface SimulatorOptions {
+  /** Expected X-API-Key of the Runtime API; a wrong or missing key answers 401. */
+  runtimeApiKey?: string
+  /** Agent-server version reported by /server_info; selects the routes of that version (protocol.md §B.14). */
+  serverVersion?: string
+  /** Time from /start (or /resume) until pod_status 'ready'; 'pending' turns 'running' at half of it. */
+  provisioningMs?: number
+  /** What the scripted agent does on each /run. */
+  script?: AgentScript
+  faults?: Partial<Faults>
+  /** OpenAPI description used to validate request bodies; null = no validation. */
+  openapiPath?: string | null
+  log?: (line: string) => void
+  /** Port of the Runtime API; default ephemeral. Agent servers always get ephemeral ports. */
+  port?: number
+}
+
+export interface Simulator {
+  /** Runtime API base URL, e.g. http://127.0.0.1:41234 */
+  url: string
+  runtimeApiKey: string
+  /** Every runtime ever started, in order. */
+  runtimes: SimRuntime[]
+  /** Every HTTP request to both servers, in order; WebSocket connections have method 'WS'. */
+  requests: RecordedRequest[]
+  /** Requests that did not match the OpenAPI description or protocol.md rules. */
+  validationErrors: string[]
+  /** Mutable at run time; the counting faults count down as they fire. */
+  faults: Faults
+  addRuntime(init: { sessionId: string; status: 'running' | 'paused' | 'stopped'; podStatus?: string }): SimRuntime
+  close(): Promise<void>
+}
+
+export interface SimRuntime {
+  readonly runtimeId: string
+  readonly sessionId: string
+  /** 'running' | 'paused' | 'stopped' */
+  readonly status: string
+  /** 'pending' | 'running' | 'ready' | 'crashloopbackoff' | 'failed' | 'not found' */
+  readonly podStatus: string
+  readonly url: string
+  readonly sessionApiKey: string
+  readonly image: string
+  /** The /start request body as received (undefined for addRuntime). */
+  readonly startBody: unknown
+  readonly startedAt: number
+  readonly stoppedAt?: number
+  readonly pausedAt?: number
+  /** When pod_status last became 'ready'. */
+  readonly readyAt?: number
+  readonly restartCount: number
+  /** Host directory that stands for the sandbox's '/'. */
+  readonly sandboxDir: string
+  readonly conversations: ReadonlyMap<string, SimConversation>
+}
+
+export interface SimConversation {
+  readonly id: string
+  readonly executionStatus: string
+  /** The persisted event log, as served by events/search. */
+  readonly events: readonly Record<string, unknown>[]
+  /** Secrets as sent by the client (unmasked), by name. */
+  readonly secrets: ReadonlyMap<string, string>
+  /** How many runs have been started. */
+  readonly runCount: number
+  /** The create-conversation request body as received. */
+  readonly request: Record<string, unknown>
+}
+
+export interface RecordedRequest {
+  server: 'runtime' | 'agent'
+  runtimeId?: string
+  method: string
+  path: string
+  query: Record<string, string | string[]>
+  headers: Record<string, string>
+  body: unknown
+  /** Date.now() when the request arrived. */
+  at: number
+}
+
+export interface Faults {
+  /** pod_status goes to 'crashloopbackoff' (restart reasons OOMKilled) instead of 'ready'. */
+  crashLoop: boolean
+  /** pod_status goes to 'failed', with pod_logs. */
+  podFailed: boolean
+  /** pod_status stays 'pending'. */
+  neverReady: boolean
+  /** The next N Runtime API requests answer 503. */
+  runtimeApiErrors: number
+  /** The next N Runtime API requests answer 429 with Retry-After: 1. */
+  runtimeApi429: number
+  /** After N more event frames have been sent (over all sockets), every event WebSocket is dropped without a close frame; then the fault resets to null. */
+  wsDropAfterEvents: number | null
+  /** WebSockets are accepted and authenticated but never sent anything. */
+  wsSilent: boolean
+  /** After N more events are published, the runtime that published the Nth is torn down (as a force-stop); then the fault resets to null. */
+  stopRuntimeAfterEvents: number | null
+  /** The next N agent-server /api requests answer 503 'no available server'. */
+  agentServerErrors: number
+}
+
+export const NO_FAULTS: Faults = {
+  crashLoop: false,
+  podFailed: false,
+  neverReady: false,
+  runtimeApiErrors: 0,
+  runtimeApi429: 0,
+  wsDropAfterEvents: null,
+  wsSilent: false,
+  stopRuntimeAfterEvents: null,
+  agentServerErrors: 0
+}

@@ -1,0 +1,38 @@
+/** What a given agent-server version offers (protocol.md §B.2, §B.14). */
+export interface ServerFeatures {
+  firstMessageWsAuth: boolean
+  resendMode: boolean
+  agentFinalResponse: boolean
+  interrupt: boolean
+  fileQueryRoutes: boolean
+  filePathRoutes: boolean
+  readyRoute: boolean
+}
+
+export function featuresOf(version: string): ServerFeatures {
+  const at = (min: string) => compareVersions(version, min) >= 0
+  return {
+    firstMessageWsAuth: at('1.18.1'),
+    // resend_mode is "newer" than v1.11.x; the exact release is not known.
+    resendMode: at('1.12.0'),
+    agentFinalResponse: at('1.17.0'),
+    interrupt: at('1.23.0'),
+    fileQueryRoutes: at('1.13.1'),
+    filePathRoutes: !at('1.20.0'),
+    readyRoute: at('1.11.2')
+  }
+}
+
+export function compareVersions(a: string, b: string): number {
+  const pa = parts(a)
+  const pb = parts(b)
+  for (let i = 0; i < 3; i++) {
+    if (pa[i] !== pb[i]) return pa[i] - pb[i]
+  }
+  return 0
+}
+
+function parts(version: string): number[] {
+  const nums = version.replace(/^v/, '').split(/[.-]/).slice(0, 3).map(Number)
+  return [0, 1, 2].map(i => (Number.isFinite(nums[i]) ? nums[i] : 0))
+}
