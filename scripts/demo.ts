@@ -11,6 +11,7 @@ const job = new Job({
     'runtime-api-url': sim.url,
     'runtime-api-key': sim.runtimeApiKey
   },
+  env: { OPENHANDS_REGISTRY_MIRROR: `ghcr.io=${sim.registryUrl}` },
   echo: true
 })
 

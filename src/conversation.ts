@@ -7,7 +7,7 @@ import { totalsOf, type Totals } from './agent-server/types.js'
 import type { EventLog } from './event-log.js'
 import type { Settings } from './inputs.js'
 import { errorMessage, formatDuration, info, warning } from './log.js'
-import { Waker, untilAborted, withDeadline } from './timing.js'
+import { Waker, afterAbort, untilAborted, withDeadline } from './timing.js'
 
 export type RunStatus = 'finished' | 'error' | 'stuck' | 'timeout' | 'budget_exceeded' | 'cancelled' | 'skipped'
 
@@ -18,6 +18,16 @@ export interface ConversationOutcome {
   finalMessage: string
   totals: Totals
 }
+
+export interface ConversationHooks {
+  onConversationId(id: string): void
+  /** Asked when the agent server stops answering: true if the runtime itself is gone. */
+  runtimeGone(): Promise<boolean>
+  signal: AbortSignal
+}
+
+/** How following a run ended; every one but `ended` and `failed` first interrupts the agent. */
+type Ending = 'ended' | 'timeout' | 'idle' | 'budget_exceeded' | 'cancelled' | 'failed'
 
 /** The socket counts as silent after this long without a frame; then REST is polled. */
 const SILENCE_MS = 5_000
@@ -50,36 +60,31 @@ export function conversationRequest(settings: Settings): Record<string, unknown>
   }
 }
 
-type Ending = 'ended' | 'timeout' | 'cancelled' | 'failed'
-
 /**
  * Creates the conversation, follows its events, sends the prompt, runs it and waits for its
- * end, the time limit or a cancel; then collects the final state. Once the conversation
- * exists, failures become an outcome with status `error` and what was received so far.
+ * end, a limit or a cancel; then collects the final state. Once the conversation exists,
+ * failures become an outcome with status `error` and what was received so far.
  */
-export async function runConversation(
-  server: AgentServer,
-  settings: Settings,
-  log: EventLog,
-  onConversationId: (id: string) => void,
-  signal: AbortSignal
-): Promise<ConversationOutcome> {
+export async function runConversation(server: AgentServer, settings: Settings, log: EventLog, hooks: ConversationHooks): Promise<ConversationOutcome> {
+  const { signal } = hooks
   const serverInfo = await untilAborted(server.serverInfo().catch(() => ({ version: undefined })), signal)
   const capabilities = capabilitiesOf(serverInfo.version)
   info(`Agent server version ${capabilities.version}.`)
   const conversation = await untilAborted(server.createConversation(conversationRequest(settings)), signal)
   const id = conversation.id
-  onConversationId(id)
+  hooks.onConversationId(id)
   info(`Conversation ${id} created in ${settings.workingDir}.`)
 
   const waker = new Waker(signal)
   const watcher = new RunWatcher(() => waker.wake())
   watcher.observeState(conversation)
   let fatal: Error | undefined
+  const overBudget = (): boolean => settings.maxCost !== null && totalsOf(watcher.stats).cost > settings.maxCost
   const stream = new EventStream(server, id, capabilities, {
     onEvent: (event, json) => {
       log.record(event, json)
       watcher.observeEvent(event)
+      if (overBudget()) waker.wake()
     },
     onSnapshot: state => watcher.observeSnapshot(state),
     onFatal: err => {
@@ -92,33 +97,42 @@ export async function runConversation(
     let ending: Ending
     let failure: string | undefined
     try {
-      ending = await followRun({ server, settings, log, id, stream, watcher, waker, signal, fatal: () => fatal })
+      ending = await followRun({ server, settings, log, id, stream, watcher, waker, hooks, overBudget, fatal: () => fatal })
     } catch (err) {
       ending = signal.aborted ? 'cancelled' : 'failed'
       failure = errorMessage(err)
     }
-    const cancelled = ending === 'cancelled'
-    if (ending === 'timeout' || cancelled) {
-      info(cancelled ? 'The job was cancelled: interrupting the agent.' : `timeout-minutes (${settings.runTimeoutMs / 60_000}) reached: interrupting the agent.`)
-      await stopAgent(server, capabilities, id, watcher, waker, cancelled)
+    if (ending !== 'ended' && ending !== 'failed') {
+      info(`${INTERRUPT_REASON[ending](settings)}: interrupting the agent.`)
+      await stopAgent(server, capabilities, id, watcher, waker, signal)
     }
     let finalMessage: string | undefined
     if (ending !== 'failed') {
-      const budget = cancelled ? CANCEL_BUDGET_MS : COLLECT_BUDGET_MS
-      await collect(server, id, stream, watcher, budget)
-      if (capabilities.finalResponse) finalMessage = await withDeadline(server.finalResponse(id, { timeoutMs: budget, retries: 1 }).catch(() => undefined), budget)
+      const budget = signal.aborted ? CANCEL_BUDGET_MS : COLLECT_BUDGET_MS
+      await collect(server, id, stream, watcher, budget, signal)
+      if (capabilities.finalResponse) {
+        const response = server.finalResponse(id, { timeoutMs: budget, retries: 1 }).catch(() => undefined)
+        finalMessage = await withDeadline(Promise.race([response, afterAbort(signal, 1_000)]), budget)
+      }
     }
-    const status: RunStatus = ending === 'ended' ? statusOf(watcher.ended!) : ending === 'failed' ? 'error' : ending
+    const status = statusOf(ending, watcher.ended)
     return {
       conversationId: id,
       status,
-      error: failure ?? describeFailure(status, watcher.ended, log.lastError, settings),
+      error: failure ?? describeFailure(status, ending, watcher.ended, log.lastError, settings),
       finalMessage: finalMessage || log.lastFinishMessage || log.lastAgentMessage || '',
       totals: totalsOf(watcher.stats)
     }
   } finally {
     stream.close()
   }
+}
+
+const INTERRUPT_REASON: Record<'timeout' | 'idle' | 'budget_exceeded' | 'cancelled', (s: Settings) => string> = {
+  timeout: s => `timeout-minutes (${s.runTimeoutMs / 60_000}) reached`,
+  idle: s => `No event for ${(s.idleTimeoutMs ?? 0) / 60_000} minutes (idle-timeout)`,
+  budget_exceeded: s => `The cost passed max-cost ($${s.maxCost})`,
+  cancelled: () => 'The job was cancelled'
 }
 
 interface RunContext {
@@ -129,12 +143,14 @@ interface RunContext {
   stream: EventStream
   watcher: RunWatcher
   waker: Waker
-  signal: AbortSignal
+  hooks: ConversationHooks
+  overBudget: () => boolean
   fatal: () => Error | undefined
 }
 
-/** Sends the prompt, runs, and waits for the run's end, the time limit or a cancel. */
-async function followRun({ server, settings, log, id, stream, watcher, waker, signal, fatal }: RunContext): Promise<Ending> {
+/** Sends the prompt, runs, and waits for the run's end, a limit or a cancel. */
+async function followRun({ server, settings, log, id, stream, watcher, waker, hooks, overBudget, fatal }: RunContext): Promise<Ending> {
+  const { signal } = hooks
   await untilAborted(stream.open(), signal)
   await untilAborted(server.sendMessage(id, settings.prompt), signal)
   watcher.runRequested()
@@ -151,23 +167,30 @@ async function followRun({ server, settings, log, id, stream, watcher, waker, si
     if (watcher.ended) return 'ended'
     if (failure) throw failure
     if (signal.aborted) return 'cancelled'
+    if (overBudget()) return 'budget_exceeded'
     const now = Date.now()
     if (now >= deadline) return 'timeout'
+    const lastActivity = Math.max(log.lastEventAt, runStarted)
+    if (settings.idleTimeoutMs !== null && now - lastActivity >= settings.idleTimeoutMs) return 'idle'
 
     // REST fallback: while the socket is down or silent, poll the status (and the events, if down).
     if ((!stream.connected || now - stream.lastFrameAt >= SILENCE_MS) && now - lastPoll >= POLL_EVERY_MS) {
       lastPoll = now
       try {
-        watcher.observePoll(await untilAborted(server.getConversation(id), signal))
+        watcher.observePoll(await untilAborted(server.getConversation(id, { retries: 2 }), signal))
         if (!stream.connected) await untilAborted(stream.catchUp(), signal)
         pollFailures = 0
       } catch (err) {
         if (signal.aborted) return 'cancelled'
-        if (err instanceof ConversationGoneError || ++pollFailures >= MAX_POLL_FAILURES) throw err
+        if (err instanceof ConversationGoneError) throw err
+        if (await hooks.runtimeGone().catch(() => false)) {
+          throw new Error(`The runtime was stopped or deleted during the run; the agent server stopped answering (${errorMessage(err)}).`)
+        }
+        if (++pollFailures >= MAX_POLL_FAILURES) throw err
         warning(`Polling the conversation failed (${errorMessage(err)}); retrying.`)
       }
     }
-    if (now - Math.max(log.lastEventAt, lastHeartbeat) >= HEARTBEAT_MS) {
+    if (now - Math.max(lastActivity, lastHeartbeat) >= HEARTBEAT_MS) {
       lastHeartbeat = now
       info(`Still running after ${formatDuration(now - runStarted)}: ${log.count} events, ${formatCost(totalsOf(watcher.stats).cost)} so far.`)
     }
@@ -175,7 +198,9 @@ async function followRun({ server, settings, log, id, stream, watcher, waker, si
   }
 }
 
-async function stopAgent(server: AgentServer, capabilities: Capabilities, id: string, watcher: RunWatcher, waker: Waker, cancelled: boolean): Promise<void> {
+/** /interrupt (or /pause on older servers), then a short wait for the paused snapshot so the final state is settled. */
+async function stopAgent(server: AgentServer, capabilities: Capabilities, id: string, watcher: RunWatcher, waker: Waker, signal: AbortSignal): Promise<void> {
+  const cancelled = signal.aborted
   try {
     await server.interrupt(id, capabilities.interrupt, cancelled ? { timeoutMs: 1_500, retries: 0 } : { timeoutMs: INTERRUPT_WAIT_MS })
   } catch (err) {
@@ -183,48 +208,42 @@ async function stopAgent(server: AgentServer, capabilities: Capabilities, id: st
     return
   }
   if (cancelled) return
-  // Wait briefly for the paused snapshot, so the final state and cost are the settled ones.
   const until = Date.now() + INTERRUPT_WAIT_MS
   waker.rearm()
-  while (!watcher.ended && Date.now() < until) await waker.sleep(250)
+  while (!watcher.ended && !signal.aborted && Date.now() < until) await waker.sleep(250)
 }
 
-/** Final catch-up of events and the settled stats, within a time budget. */
-async function collect(server: AgentServer, id: string, stream: EventStream, watcher: RunWatcher, budgetMs: number): Promise<void> {
+/** Final catch-up of events and the settled stats, within a time budget that a cancel shortens. */
+async function collect(server: AgentServer, id: string, stream: EventStream, watcher: RunWatcher, budgetMs: number, signal: AbortSignal): Promise<void> {
   const work = (async () => {
     await stream.catchUp()
     watcher.observeState(await server.getConversation(id, { timeoutMs: budgetMs }))
-  })()
-  const done = await withDeadline(
-    work.then(
-      () => true,
-      err => {
-        warning(`Could not collect the final state of the conversation: ${errorMessage(err)}`)
-        return true
-      }
-    ),
-    budgetMs
-  )
-  if (!done) warning(`Collecting the final state took over ${budgetMs / 1000}s; reporting what was received.`)
+    return true
+  })().catch(err => {
+    warning(`Could not collect the final state of the conversation: ${errorMessage(err)}`)
+    return true
+  })
+  const done = await withDeadline(Promise.race([work, afterAbort(signal, CANCEL_BUDGET_MS).then(() => false)]), budgetMs)
+  if (!done) warning('Collecting the final state took too long; reporting what was received.')
 }
 
-function statusOf(executionStatus: string): RunStatus {
-  if (executionStatus === 'finished') return 'finished'
-  if (executionStatus === 'stuck') return 'stuck'
-  return 'error'
-}
-
-function describeFailure(status: RunStatus, executionStatus: string | undefined, lastError: string | undefined, settings: Settings): string | undefined {
-  switch (status) {
-    case 'finished':
-      return undefined
-    case 'stuck':
-      return 'The agent got stuck: the stuck detector stopped the conversation.'
+function statusOf(ending: Ending, executionStatus: string | undefined): RunStatus {
+  switch (ending) {
+    case 'ended':
+      return executionStatus === 'finished' ? 'finished' : executionStatus === 'stuck' ? 'stuck' : 'error'
+    case 'idle':
     case 'timeout':
-      return `The conversation did not finish within timeout-minutes (${settings.runTimeoutMs / 60_000}).`
-    case 'cancelled':
-      return 'The job was cancelled.'
+      return 'timeout'
+    case 'failed':
+      return 'error'
     default:
-      return lastError ?? `The conversation ended with status ${executionStatus ?? 'unknown'}.`
+      return ending
   }
+}
+
+function describeFailure(status: RunStatus, ending: Ending, executionStatus: string | undefined, lastError: string | undefined, settings: Settings): string | undefined {
+  if (status === 'finished') return undefined
+  if (ending in INTERRUPT_REASON) return `${INTERRUPT_REASON[ending as keyof typeof INTERRUPT_REASON](settings)}.`
+  if (status === 'stuck') return 'The agent got stuck: the stuck detector stopped the conversation.'
+  return lastError ?? `The conversation ended with status ${executionStatus ?? 'unknown'}.`
 }

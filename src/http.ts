@@ -5,7 +5,7 @@ import { redact } from './secrets.js'
 export interface CallOptions {
   /** Names the call in errors and logs, e.g. "Runtime API POST /start". */
   call: string
-  method?: 'GET' | 'POST' | 'DELETE'
+  method?: 'GET' | 'HEAD' | 'POST' | 'DELETE'
   headers?: Record<string, string>
   json?: unknown
   query?: Record<string, string | number | boolean | undefined>
@@ -21,6 +21,7 @@ export interface CallOptions {
 export interface Reply<T> {
   status: number
   body: T
+  headers: Record<string, string | string[] | undefined>
 }
 
 export class HttpError extends Error {
@@ -76,7 +77,7 @@ export async function callJson<T = unknown>(url: string, options: CallOptions): 
       const res = await request(target, { method, headers, body, signal: attemptSignal })
       const text = await res.body.text()
       if ((res.statusCode >= 200 && res.statusCode < 300) || accept.includes(res.statusCode)) {
-        return { status: res.statusCode, body: parseBody(text) as T }
+        return { status: res.statusCode, body: parseBody(text) as T, headers: res.headers }
       }
       failure = `HTTP ${res.statusCode}${text ? `: ${excerpt(text)}` : ''}`
       if (!TRANSIENT_STATUS.has(res.statusCode) || attempt >= retries) throw new HttpError(call, res.statusCode, failure)
@@ -90,7 +91,9 @@ export async function callJson<T = unknown>(url: string, options: CallOptions): 
       const retryable = NOT_SENT.has(code) || (idempotent && TRANSIENT_NETWORK.has(code))
       if (!retryable || attempt >= retries) throw new HttpError(call, undefined, failure)
     }
-    await sleep(delayMs, undefined, { signal })
+    await sleep(delayMs, undefined, { signal }).catch(() => {
+      throw signal?.reason
+    })
   }
 }
 

@@ -24,6 +24,10 @@ export const Input = {
   maxIterations: 'max-iterations',
   workingDir: 'working-dir',
   onExit: 'on-exit',
+  maxCost: 'max-cost',
+  idleTimeout: 'idle-timeout',
+  startupRetries: 'startup-retries',
+  waitForImage: 'wait-for-image',
   matrix: 'matrix'
 } as const
 
@@ -48,6 +52,14 @@ export interface Settings {
   maxIterations: number
   workingDir: string
   onExit: ExitAction
+  /** USD; the agent is paused once the running cost passes it. */
+  maxCost: number | null
+  /** No event for this long ends the run as a timeout. */
+  idleTimeoutMs: number | null
+  /** New runtimes to try after a failed start-up. */
+  startupRetries: number
+  /** How long to wait for the image to appear in its registry. */
+  waitForImageSeconds: number
   /** Where events.jsonl and result.json are written. */
   outputDir: string
 }
@@ -114,6 +126,10 @@ export function readSettings(read: Read = name => core.getInput(name), ctx: Gith
     maxIterations: check(() => number(Input.maxIterations, read(Input.maxIterations) || DEFAULTS.maxIterations, { integer: true, max: 100_000 })),
     workingDir: check(() => absolutePath(Input.workingDir, read(Input.workingDir) || DEFAULTS.workingDir)),
     onExit: check(() => oneOf(Input.onExit, read(Input.onExit) || 'stop', EXIT_ACTIONS)),
+    maxCost: check(() => optional(read(Input.maxCost), v => number(Input.maxCost, v, { max: 1_000_000 }))),
+    idleTimeoutMs: check(() => optional(read(Input.idleTimeout), v => number(Input.idleTimeout, v, { max: 24 * 60 }) * 60_000)),
+    startupRetries: check(() => count(Input.startupRetries, read(Input.startupRetries) || '0', 5)),
+    waitForImageSeconds: check(() => count(Input.waitForImage, read(Input.waitForImage) || '0', 6 * 3600)),
     outputDir: ''
   }
   if (problems.length) throw new InputError(problems)
@@ -189,6 +205,17 @@ function number(name: string, value: string, rule: { integer?: boolean; max: num
     throw new Error(`Input '${name}' must be ${kind} greater than 0 and at most ${rule.max}; got '${value}'.`)
   }
   return n
+}
+
+/** A whole number from 0 to max. */
+function count(name: string, value: string, max: number): number {
+  const n = Number(value)
+  if (!/^\s*\d+\s*$/.test(value) || n > max) throw new Error(`Input '${name}' must be a whole number from 0 to ${max}; got '${value}'.`)
+  return n
+}
+
+function optional<T>(value: string, parse: (value: string) => T): T | null {
+  return value.trim() ? parse(value) : null
 }
 
 function absolutePath(name: string, value: string): string {

@@ -5,6 +5,7 @@ import { AgentServer } from './agent-server/client.js'
 import { formatCost } from './agent-server/describe.js'
 import { runConversation, type ConversationOutcome, type RunStatus } from './conversation.js'
 import { EventLog } from './event-log.js'
+import { preflightImage } from './image.js'
 import { readSettings, type Settings } from './inputs.js'
 import { errorMessage, formatDuration, info, phase, warning } from './log.js'
 import { setRunOutputs } from './report/outputs.js'
@@ -30,25 +31,36 @@ export async function runMain(): Promise<void> {
   }
 
   const cancellation = cancelOnSignals()
+  const { signal } = cancellation
   mkdirSync(settings.outputDir, { recursive: true })
   saveSession({ sessionId: settings.sessionId, runtimeApiUrl: settings.runtimeApi.url, onExit: settings.onExit })
-  const api = new RuntimeApi(settings.runtimeApi.url, settings.runtimeApi.apiKey, cancellation.signal)
+  const api = new RuntimeApi(settings.runtimeApi.url, settings.runtimeApi.apiKey, signal)
   const log = new EventLog(join(settings.outputDir, 'events.jsonl'))
   let runtimeId: string | undefined
   let conversationId: string | undefined
   let outcome: Outcome
 
   try {
+    await phase('Checking the image', () => preflightImage(settings.image, settings.waitForImageSeconds, signal))
     const runtime = await phase('Provisioning the runtime', () =>
       provisionRuntime(api, settings, id => {
         runtimeId = id
         saveRuntimeId(id)
-      }, cancellation.signal)
+      }, signal)
     )
     const server = new AgentServer(runtime.url, runtime.sessionApiKey)
-    outcome = await phase('Running the agent', () => runConversation(server, settings, log, id => (conversationId = id), cancellation.signal))
+    outcome = await phase('Running the agent', () =>
+      runConversation(server, settings, log, {
+        onConversationId: id => (conversationId = id),
+        runtimeGone: async () => {
+          const current = await api.getSession(settings.sessionId)
+          return current?.runtimeId !== runtime.runtimeId || current.status !== 'running'
+        },
+        signal
+      })
+    )
   } catch (err) {
-    const cancelled = cancellation.signal.aborted
+    const cancelled = signal.aborted
     outcome = { status: cancelled ? 'cancelled' : 'error', error: cancelled ? 'The job was cancelled.' : errorMessage(err) }
   } finally {
     log.close()
@@ -58,7 +70,7 @@ export async function runMain(): Promise<void> {
   await report(result)
   if (runtimeId) {
     try {
-      await releaseRuntime(api, runtimeId, settings.onExit, cancellation.signal.aborted)
+      await releaseRuntime(api, runtimeId, settings.onExit, signal.aborted)
       markRuntimeReleased()
     } catch (err) {
       warning(`Could not release runtime ${runtimeId}: ${errorMessage(err)}. The post step will try again.`)

@@ -54,3 +54,12 @@ export async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<
     controller.abort()
   }
 }
+
+/** Resolves `ms` after the signal aborts; never, if it does not. */
+export function afterAbort(signal: AbortSignal, ms: number): Promise<undefined> {
+  return new Promise(resolve => {
+    const start = (): void => void setTimeout(resolve, ms, undefined)
+    if (signal.aborted) start()
+    else signal.addEventListener('abort', start, { once: true })
+  })
+}

@@ -19,7 +19,7 @@ const FATAL_CLOSE: Record<number, string> = {
   4001: 'the session API key was refused (4001)',
   4004: 'the conversation was not found (4004)'
 }
-const READY_TIMEOUT_MS = 15_000
+const READY_TIMEOUT_MS = 10_000
 const RECONNECT_BASE_MS = 1_000
 const RECONNECT_CAP_MS = 30_000
 

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { callJson } from '../http.js'
-import type { Settings } from '../inputs.js'
+import type { ResourceFactor, Settings } from '../inputs.js'
 import { formatDuration, info, warning } from '../log.js'
 import type { RuntimeApi, RuntimeInfo, StartRequest } from './client.js'
 
@@ -19,9 +19,38 @@ const HEALTH_TIMEOUT_MS = 5_000
 const POD_LOG_TAIL = 4_000
 
 export class RuntimeStartError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly runtimeId: string,
+    /** Out of memory or crash-looping: worth a retry with more resources. */
+    readonly resourceFailure = false
+  ) {
     super(message)
     this.name = 'RuntimeStartError'
+  }
+}
+
+/**
+ * Provisions a ready runtime. A failed start-up is retried `startup-retries` times with a new
+ * runtime (the failed one stopped first), doubling resource-factor after a resource failure
+ * (1 → 2 → 4 → 8), as the OpenHands benchmarks harness does.
+ */
+export async function provisionRuntime(
+  api: RuntimeApi,
+  settings: Settings,
+  onRuntimeId: (runtimeId: string) => void,
+  signal?: AbortSignal
+): Promise<ReadyRuntime> {
+  let resourceFactor = settings.resourceFactor
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await attachOrStart(api, { ...settings, resourceFactor }, onRuntimeId, signal)
+    } catch (err) {
+      if (!(err instanceof RuntimeStartError) || attempt > settings.startupRetries || signal?.aborted) throw err
+      await api.stop(err.runtimeId).catch(stopErr => warning(`Could not stop the failed runtime ${err.runtimeId}: ${(stopErr as Error).message}`))
+      if (err.resourceFailure && resourceFactor < 8) resourceFactor = (resourceFactor * 2) as ResourceFactor
+      warning(`${err.message.split('\n')[0]} Retrying with a new runtime (attempt ${attempt + 1} of ${settings.startupRetries + 1}, resource-factor ${resourceFactor}).`)
+    }
   }
 }
 
@@ -29,7 +58,7 @@ export class RuntimeStartError extends Error {
  * Attaches to the session's runtime or starts one (protocol.md A.3), reports its id the
  * moment it is known, and waits until its agent server answers.
  */
-export async function provisionRuntime(
+async function attachOrStart(
   api: RuntimeApi,
   settings: Settings,
   onRuntimeId: (runtimeId: string) => void,
@@ -110,10 +139,11 @@ async function waitUntilReady(
       return { runtimeId: runtime.runtimeId, url: runtime.url, sessionApiKey: runtime.sessionApiKey }
     }
     if (pod === 'crashloopbackoff') {
-      throw new RuntimeStartError(`Runtime ${runtime.runtimeId} crashed and is restarting (possibly out of memory; try a larger resource-factor).${details(runtime)}`)
+      throw new RuntimeStartError(`Runtime ${runtime.runtimeId} crashed and is restarting (possibly out of memory; try a larger resource-factor).${details(runtime)}`, runtime.runtimeId, true)
     }
     if (pod === 'failed' || pod === 'unknown') {
-      throw new RuntimeStartError(`Runtime ${runtime.runtimeId} failed to start (pod status: ${pod}).${details(runtime)}`)
+      const oom = runtime.restartReasons.some(reason => /oom/i.test(reason))
+      throw new RuntimeStartError(`Runtime ${runtime.runtimeId} failed to start (pod status: ${pod}).${details(runtime)}`, runtime.runtimeId, oom)
     }
     if (Date.now() - lastProgress >= PROGRESS_EVERY_MS) {
       lastProgress = Date.now()
@@ -122,12 +152,12 @@ async function waitUntilReady(
     }
     const nextPoll = lastPoll + STATUS_POLL_MS
     if (nextPoll >= deadline) {
-      throw new RuntimeStartError(`Runtime ${runtime.runtimeId} was not ready after ${timeoutMs / 1000}s (startup-timeout); last pod status: ${pod}.${details(runtime)}`)
+      throw new RuntimeStartError(`Runtime ${runtime.runtimeId} was not ready after ${timeoutMs / 1000}s (startup-timeout); last pod status: ${pod}.${details(runtime)}`, runtime.runtimeId)
     }
     if (nextPoll > Date.now()) await sleep(nextPoll - Date.now(), undefined, { signal })
     lastPoll = Date.now()
     const current = await api.getSession(sessionId)
-    if (!current) throw new RuntimeStartError(`Runtime ${runtime.runtimeId} disappeared while starting (no runtime for session ${sessionId}).`)
+    if (!current) throw new RuntimeStartError(`Runtime ${runtime.runtimeId} disappeared while starting (no runtime for session ${sessionId}).`, runtime.runtimeId)
     runtime = { ...current, sessionApiKey: current.sessionApiKey ?? runtime.sessionApiKey }
   }
 }

@@ -17,11 +17,17 @@ export async function simulator(options: SimulatorOptions = {}): Promise<Simulat
 
 export const LLM_KEY = 'sk-llm-canary-7f3a9c1e5b2d'
 
+/** Sends the image preflight's ghcr.io requests to the simulator's registry: tests never reach the internet. */
+export function registryMirror(sim: Simulator): Record<string, string> {
+  return { OPENHANDS_REGISTRY_MIRROR: `ghcr.io=${sim.registryUrl}` }
+}
+
 /** A job whose inputs point at the simulator, with a prompt and both keys. */
 export function jobFor(sim: Simulator, inputs: Record<string, string> = {}, options: Omit<JobOptions, 'inputs'> = {}): Job {
   return new Job({
     inputs: { prompt: 'Fix the failing test.', 'llm-api-key': LLM_KEY, 'runtime-api-url': sim.url, 'runtime-api-key': sim.runtimeApiKey, ...inputs },
-    ...options
+    ...options,
+    env: { ...registryMirror(sim), ...options.env }
   })
 }
 

@@ -2,6 +2,7 @@ import { createServer } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { listen, newServer, ServerPool, type SimContext } from './context.js'
 import { loadValidator } from './openapi.js'
+import { startRegistry } from './registry.js'
 import { Runtime } from './runtime.js'
 import { runtimeApiListener } from './runtime-api.js'
 import { Sandbox } from './sandbox.js'
@@ -66,6 +67,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const api = createServer(runtimeApiListener(ctx, { runtimes, startRuntime }))
   const url = await listen(api, options.port ?? 0)
   await pool.fill()
+  const registry = await startRegistry(request => requests.push(request))
 
   return {
     url,
@@ -74,6 +76,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     requests,
     validationErrors,
     faults,
+    registryUrl: registry.url,
+    registry: registry.state,
     addRuntime(init): SimRuntime {
       const runtime = new Runtime(ctx, pool.takeNow(), Sandbox.create('runtime'), {
         sessionId: init.sessionId,
@@ -87,6 +91,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     async close(): Promise<void> {
       await Promise.all(runtimes.map(r => r.dispose()))
       await pool.close()
+      await registry.close()
       await new Promise<void>(resolve => {
         api.close(() => resolve())
         api.closeAllConnections()

@@ -1,3 +1,4 @@
+import type { RegistryState } from './registry.js'
 import type { AgentScript } from './scripts.js'
 
 export interface SimulatorOptions {
@@ -29,6 +30,10 @@ export interface Simulator {
   validationErrors: string[]
   /** Mutable at run time; the counting faults count down as they fire. */
   faults: Faults
+  /** Base URL of the container registry stub (map ghcr.io to it with OPENHANDS_REGISTRY_MIRROR). */
+  registryUrl: string
+  /** What the registry stub holds: every image exists unless listed here. */
+  registry: RegistryState
   addRuntime(init: { sessionId: string; status: 'running' | 'paused' | 'stopped'; podStatus?: string }): SimRuntime
   close(): Promise<void>
 }
@@ -70,7 +75,7 @@ export interface SimConversation {
 }
 
 export interface RecordedRequest {
-  server: 'runtime' | 'agent'
+  server: 'runtime' | 'agent' | 'registry'
   runtimeId?: string
   method: string
   path: string
