@@ -1,17 +1,27 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import * as core from '@actions/core'
-import { readRuntimeApiKey } from './inputs.js'
+import { readRuntimeApiKey, readSettings } from './inputs.js'
 import { errorMessage, info } from './log.js'
+import { Reporter, readResultFile } from './report/reporter.js'
+import { buildResult } from './report/result.js'
 import { RuntimeApi } from './runtime/client.js'
 import { releaseRuntime } from './runtime/release.js'
-import { loadRuntime, markRuntimeReleased } from './state.js'
+import { loadReport, loadRuntime, markRuntimeReleased, type SavedReport, type SavedRuntime } from './state.js'
 
 /**
- * The post step: releases the runtime if main did not (killed, crashed or cancelled before it
- * could). Idempotent; a failure here is a warning, never the run's result.
+ * The post step: finishes what main could not (killed, crashed or cancelled): releases the
+ * runtime, uploads the artifact, brings the comment to a final state. Idempotent; failures here
+ * are warnings, never the run's result.
  */
 export async function runPost(): Promise<void> {
-  const saved = loadRuntime()
-  if (!saved || saved.released) return
+  const runtime = loadRuntime()
+  if (runtime && !runtime.released) await releaseLeftRuntime(runtime)
+  const report = loadReport()
+  if (report && (!report.artifactUploaded || (report.commentId !== undefined && !report.commentFinal))) await finishReport(report)
+}
+
+async function releaseLeftRuntime(saved: SavedRuntime): Promise<void> {
   if (saved.onExit === 'keep') return info(`Runtime of session ${saved.sessionId} kept running (on-exit: keep).`)
   try {
     const api = new RuntimeApi(saved.runtimeApiUrl, readRuntimeApiKey())
@@ -24,7 +34,36 @@ export async function runPost(): Promise<void> {
   }
 }
 
+function countLines(file: string): number {
+  if (!existsSync(file)) return 0
+  const text = readFileSync(file, 'utf8')
+  return text ? text.split('\n').length - 1 : 0
+}
+
 async function findRuntime(api: RuntimeApi, sessionId: string): Promise<string | undefined> {
   const runtime = await api.getSession(sessionId)
   return runtime && runtime.status !== 'stopped' ? runtime.runtimeId : undefined
+}
+
+/** Main ended before its report was complete: use its result.json, or say that it ended without one. */
+async function finishReport(report: SavedReport): Promise<void> {
+  try {
+    const settings = { ...readSettings(), outputDir: report.outputDir }
+    const reporter = new Reporter(settings, report.commentId)
+    const resultFile = join(report.outputDir, 'result.json')
+    let result = readResultFile(resultFile)
+    if (!result) {
+      const eventsFile = join(report.outputDir, 'events.jsonl')
+      result = buildResult(
+        settings,
+        { status: 'cancelled', error: 'The main step ended without a result: the job was cancelled or the step was killed.' },
+        { startedAt: new Date(), eventCount: countLines(eventsFile), eventsFile }
+      )
+      result.duration_seconds = 0
+      await reporter.record(result, false)
+    }
+    await reporter.publish(result, { upload: !report.artifactUploaded && existsSync(report.outputDir), budgetMs: 30_000 })
+  } catch (err) {
+    core.warning(`Could not finish the run's report: ${errorMessage(err)}`)
+  }
 }

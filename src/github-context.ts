@@ -8,6 +8,8 @@ export interface GithubContext {
   repository: string
   runId: string
   job: string
+  workflow: string
+  serverUrl: string
   workspace: string
   runnerTemp: string
 }
@@ -20,6 +22,8 @@ export function readGithubContext(env: NodeJS.ProcessEnv = process.env): GithubC
     repository: env.GITHUB_REPOSITORY ?? '',
     runId: env.GITHUB_RUN_ID ?? '',
     job: env.GITHUB_JOB ?? '',
+    workflow: env.GITHUB_WORKFLOW ?? '',
+    serverUrl: (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, ''),
     workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
     runnerTemp: env.RUNNER_TEMP ?? ''
   }
@@ -47,4 +51,19 @@ export function commitUnderTest(ctx: GithubContext): string | undefined {
     if (typeof pr?.head?.sha === 'string' && pr.head.sha) return pr.head.sha
   }
   return ctx.sha || undefined
+}
+
+/** Events whose issue or pull request gets the run's comment with `comment: auto`. */
+export const COMMENT_EVENTS = new Set(['pull_request', 'pull_request_target', 'issue_comment', 'pull_request_review', 'pull_request_review_comment', 'issues'])
+
+/** The issue or pull request number the event is about, if any. */
+export function issueNumber(ctx: GithubContext): number | undefined {
+  const subject = (ctx.event.pull_request ?? ctx.event.issue) as { number?: unknown } | undefined
+  const number = subject?.number ?? ctx.event.number
+  return typeof number === 'number' && number > 0 ? number : undefined
+}
+
+/** Link to the workflow run, when running on a runner. */
+export function runUrl(ctx: GithubContext): string | undefined {
+  return ctx.repository && ctx.runId ? `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}` : undefined
 }

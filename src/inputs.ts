@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { isAbsolute, join, posix, resolve } from 'node:path'
 import * as core from '@actions/core'
-import { commitUnderTest, readGithubContext, type GithubContext } from './github-context.js'
+import { COMMENT_EVENTS, commitUnderTest, issueNumber, readGithubContext, runUrl, type GithubContext } from './github-context.js'
 import { addSecret } from './secrets.js'
 
 /** Input names, as in action.yml. */
@@ -28,6 +28,9 @@ export const Input = {
   idleTimeout: 'idle-timeout',
   startupRetries: 'startup-retries',
   waitForImage: 'wait-for-image',
+  githubToken: 'github-token',
+  comment: 'comment',
+  uploadArtifacts: 'upload-artifacts',
   matrix: 'matrix'
 } as const
 
@@ -60,6 +63,20 @@ export interface Settings {
   startupRetries: number
   /** How long to wait for the image to appear in its registry. */
   waitForImageSeconds: number
+  github: {
+    token: string
+    repository: string
+    /** Issue or pull request that gets the sticky comment; null when no comment is posted. */
+    commentOn: number | null
+    /** Identifies this workflow + job + matrix cell: one comment and one artifact each. */
+    cellKey: string
+    runUrl: string | undefined
+  }
+  uploadArtifacts: boolean
+  /** Name of the workflow artifact; includes the matrix cell. */
+  artifactName: string
+  /** Warnings about inputs that are valid but will not do what they say. */
+  notices: string[]
   /** Where events.jsonl and result.json are written. */
   outputDir: string
 }
@@ -90,8 +107,10 @@ type Read = (name: string) => string
 export function readSettings(read: Read = name => core.getInput(name), ctx: GithubContext = readGithubContext()): Settings {
   const llmApiKey = read(Input.llmApiKey)
   const runtimeApiKey = read(Input.runtimeApiKey)
+  const githubToken = read(Input.githubToken)
   addSecret(llmApiKey)
   addSecret(runtimeApiKey)
+  addSecret(githubToken)
 
   const problems: string[] = []
   const check = <T>(parse: () => T): T => {
@@ -130,9 +149,30 @@ export function readSettings(read: Read = name => core.getInput(name), ctx: Gith
     idleTimeoutMs: check(() => optional(read(Input.idleTimeout), v => number(Input.idleTimeout, v, { max: 24 * 60 }) * 60_000)),
     startupRetries: check(() => count(Input.startupRetries, read(Input.startupRetries) || '0', 5)),
     waitForImageSeconds: check(() => count(Input.waitForImage, read(Input.waitForImage) || '0', 6 * 3600)),
+    github: {
+      token: githubToken,
+      repository: ctx.repository,
+      commentOn: null,
+      cellKey: '',
+      runUrl: runUrl(ctx)
+    },
+    uploadArtifacts: check(() => boolean(Input.uploadArtifacts, read(Input.uploadArtifacts) || 'true')),
+    artifactName: '',
+    notices: [],
     outputDir: ''
   }
+  const comment = check(() => oneOf(Input.comment, read(Input.comment) || 'auto', ['auto', 'true', 'false'] as const))
+  const cell = check(() => canonicalMatrix(read(Input.matrix)))
   if (problems.length) throw new InputError(problems)
+
+  const target = issueNumber(ctx)
+  if (comment === 'true' || (comment === 'auto' && COMMENT_EVENTS.has(ctx.eventName))) {
+    if (!target) settings.notices.push(`Input '${Input.comment}' is ${comment}, but the ${ctx.eventName || 'local'} event names no issue or pull request: no comment.`)
+    else if (!githubToken) settings.notices.push(`No '${Input.githubToken}': no comment.`)
+    else settings.github.commentOn = target
+  }
+  settings.github.cellKey = shortHash(`${ctx.workflow}\n${ctx.job}\n${cell}`)
+  settings.artifactName = artifactName(ctx.job, cell)
   settings.outputDir = join(ctx.runnerTemp || tmpdir(), 'openhands-remote-run', settings.sessionId)
   return settings
 }
@@ -142,6 +182,21 @@ export function readRuntimeApiKey(read: Read = name => core.getInput(name)): str
   const key = read(Input.runtimeApiKey)
   addSecret(key)
   return key
+}
+
+function boolean(name: string, value: string): boolean {
+  const v = value.trim().toLowerCase()
+  if (v === 'true') return true
+  if (v === 'false') return false
+  throw new Error(`Input '${name}' must be true or false; got '${value}'.`)
+}
+
+/** `openhands-<job>[-<matrix values>]`, in the characters artifact names allow. */
+function artifactName(job: string, cell: string): string {
+  const values = cell === 'null' ? [] : Object.values(JSON.parse(cell) as Record<string, unknown>).map(v => (typeof v === 'string' ? v : JSON.stringify(v)))
+  let key = values.join('-').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '')
+  if (key.length > 60) key = `${key.slice(0, 50)}-${shortHash(cell)}`
+  return ['openhands', job || 'run', key].filter(Boolean).join('-')
 }
 
 function readPrompt(read: Read, workspace: string): string {
@@ -259,7 +314,7 @@ export function sessionPrefix(repository: string): string {
   return `ohrr-${shortHash(repository.toLowerCase())}-`
 }
 
-function canonicalMatrix(value: string): string {
+export function canonicalMatrix(value: string): string {
   if (!value.trim()) return 'null'
   let parsed: unknown
   try {

@@ -2,23 +2,23 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import * as core from '@actions/core'
 import { AgentServer } from './agent-server/client.js'
-import { formatCost } from './agent-server/describe.js'
-import { runConversation, type ConversationOutcome, type RunStatus } from './conversation.js'
+import { runConversation } from './conversation.js'
 import { EventLog } from './event-log.js'
 import { preflightImage } from './image.js'
 import { readSettings, type Settings } from './inputs.js'
-import { errorMessage, formatDuration, info, phase, warning } from './log.js'
-import { setRunOutputs } from './report/outputs.js'
-import { RESULT_SCHEMA_VERSION, formatUsd, writeResultFile, type RunResult } from './report/result.js'
-import { writeStepSummary } from './report/summary.js'
+import { errorMessage, phase, warning } from './log.js'
+import { Reporter } from './report/reporter.js'
+import { buildResult, type Outcome } from './report/result.js'
 import { RuntimeApi } from './runtime/client.js'
 import { provisionRuntime } from './runtime/provision.js'
 import { releaseRuntime } from './runtime/release.js'
-import { markRuntimeReleased, saveRuntimeId, saveSession } from './state.js'
+import { markRuntimeReleased, saveOutputDir, saveRuntimeId, saveSession } from './state.js'
 
-type Outcome = Partial<ConversationOutcome> & { status: RunStatus }
+/** After a cancel, what is left of the runner's 7.5 s goes to the final comment; the post step uploads the artifact. */
+const CANCEL_COMMENT_BUDGET_MS = 2_000
+const COMMENT_BUDGET_MS = 30_000
 
-/** The main step: inputs → runtime → conversation → report → release. */
+/** The main step: inputs → image → runtime → conversation → report → release. */
 export async function runMain(): Promise<void> {
   const startedAt = new Date()
   let settings: Settings
@@ -29,17 +29,27 @@ export async function runMain(): Promise<void> {
     core.setFailed(errorMessage(err))
     return
   }
+  for (const notice of settings.notices) warning(notice)
 
   const cancellation = cancelOnSignals()
   const { signal } = cancellation
   mkdirSync(settings.outputDir, { recursive: true })
   saveSession({ sessionId: settings.sessionId, runtimeApiUrl: settings.runtimeApi.url, onExit: settings.onExit })
+  saveOutputDir(settings.outputDir)
   const api = new RuntimeApi(settings.runtimeApi.url, settings.runtimeApi.apiKey, signal)
   const log = new EventLog(join(settings.outputDir, 'events.jsonl'))
+  const reporter = new Reporter(settings)
   let runtimeId: string | undefined
   let conversationId: string | undefined
-  let outcome: Outcome
+  reporter.followProgress(() => ({
+    phase: conversationId ? 'running' : 'provisioning',
+    steps: log.actions,
+    lastAction: log.lastAction,
+    cost: log.cost,
+    elapsedMs: Date.now() - startedAt.getTime()
+  }))
 
+  let outcome: Outcome
   try {
     await phase('Checking the image', () => preflightImage(settings.image, settings.waitForImageSeconds, signal))
     const runtime = await phase('Provisioning the runtime', () =>
@@ -67,7 +77,7 @@ export async function runMain(): Promise<void> {
   }
 
   const result = buildResult(settings, outcome, { runtimeId, conversationId, startedAt, eventCount: log.count, eventsFile: log.path })
-  await report(result)
+  await reporter.record(result)
   if (runtimeId) {
     try {
       await releaseRuntime(api, runtimeId, settings.onExit, signal.aborted)
@@ -76,51 +86,9 @@ export async function runMain(): Promise<void> {
       warning(`Could not release runtime ${runtimeId}: ${errorMessage(err)}. The post step will try again.`)
     }
   }
+  await reporter.publish(result, { upload: !signal.aborted, budgetMs: signal.aborted ? CANCEL_COMMENT_BUDGET_MS : COMMENT_BUDGET_MS })
   cancellation.dispose()
   if (result.status !== 'finished') core.setFailed(result.error ?? `The run ended with status ${result.status}.`)
-}
-
-function buildResult(
-  settings: Settings,
-  outcome: Outcome,
-  run: { runtimeId?: string; conversationId?: string; startedAt: Date; eventCount: number; eventsFile: string }
-): RunResult {
-  const finishedAt = new Date()
-  const totals = outcome.totals
-  return {
-    schema_version: RESULT_SCHEMA_VERSION,
-    status: outcome.status,
-    error: outcome.error ?? null,
-    session_id: settings.sessionId,
-    runtime_id: run.runtimeId ?? null,
-    conversation_id: outcome.conversationId ?? run.conversationId ?? null,
-    image: settings.image,
-    llm_model: settings.llm.model,
-    cost: Number((totals?.cost ?? 0).toFixed(6)),
-    prompt_tokens: totals?.promptTokens ?? 0,
-    completion_tokens: totals?.completionTokens ?? 0,
-    cache_read_tokens: totals?.cacheReadTokens ?? 0,
-    cache_write_tokens: totals?.cacheWriteTokens ?? 0,
-    duration_seconds: Math.round((finishedAt.getTime() - run.startedAt.getTime()) / 100) / 10,
-    started_at: run.startedAt.toISOString(),
-    finished_at: finishedAt.toISOString(),
-    final_message: outcome.finalMessage ?? '',
-    event_count: run.eventCount,
-    events_file: run.eventsFile,
-    result_file: join(settings.outputDir, 'result.json')
-  }
-}
-
-async function report(result: RunResult): Promise<void> {
-  writeResultFile(result)
-  setRunOutputs(result)
-  await writeStepSummary(result)
-  // The OpenHands SDK's CI reads this exact line.
-  info(`EXAMPLE_COST: ${formatUsd(result.cost)}`)
-  info(
-    `Run ${result.status}: ${formatCost(result.cost)}, ${result.prompt_tokens} prompt + ${result.completion_tokens} completion tokens, ` +
-      `${formatDuration(result.duration_seconds * 1000)}, ${result.event_count} events.`
-  )
 }
 
 /**
@@ -131,7 +99,7 @@ function cancelOnSignals(): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController()
   const onSignal = (name: NodeJS.Signals): void => {
     if (controller.signal.aborted) return
-    info(`Received ${name}: cancelling the run.`)
+    core.info(`Received ${name}: cancelling the run.`)
     controller.abort(new Error(`The job was cancelled (${name}).`))
   }
   process.on('SIGINT', onSignal)

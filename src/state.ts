@@ -7,7 +7,11 @@ const Key = {
   runtimeApiUrl: 'runtime-api-url',
   onExit: 'on-exit',
   runtimeId: 'runtime-id',
-  released: 'runtime-released'
+  released: 'runtime-released',
+  commentId: 'comment-id',
+  commentFinal: 'comment-final',
+  artifactUploaded: 'artifact-uploaded',
+  outputDir: 'output-dir'
 } as const
 
 export interface SavedRuntime {
@@ -45,5 +49,41 @@ export function loadRuntime(): SavedRuntime | undefined {
     onExit: (core.getState(Key.onExit) || 'stop') as ExitAction,
     runtimeId: core.getState(Key.runtimeId) || undefined,
     released: core.getState(Key.released) === 'true'
+  }
+}
+
+/** What main did about reporting, so the post step can finish what a cancel or crash left. */
+export interface SavedReport {
+  outputDir: string
+  commentId?: number
+  commentFinal: boolean
+  artifactUploaded: boolean
+}
+
+export function saveOutputDir(dir: string): void {
+  core.saveState(Key.outputDir, dir)
+}
+
+export function saveCommentId(id: number): void {
+  core.saveState(Key.commentId, String(id))
+}
+
+export function markCommentFinal(): void {
+  core.saveState(Key.commentFinal, 'true')
+}
+
+export function markArtifactUploaded(): void {
+  core.saveState(Key.artifactUploaded, 'true')
+}
+
+export function loadReport(): SavedReport | undefined {
+  const outputDir = core.getState(Key.outputDir)
+  if (!outputDir) return undefined
+  const commentId = Number(core.getState(Key.commentId))
+  return {
+    outputDir,
+    commentId: commentId > 0 ? commentId : undefined,
+    commentFinal: core.getState(Key.commentFinal) === 'true',
+    artifactUploaded: core.getState(Key.artifactUploaded) === 'true'
   }
 }

@@ -15,11 +15,12 @@ export const Output = {
   durationSeconds: 'duration-seconds',
   finalMessage: 'final-message',
   eventsFile: 'events-file',
-  resultFile: 'result-file'
+  resultFile: 'result-file',
+  commentUrl: 'comment-url'
 } as const
 
 export function setRunOutputs(result: RunResult): void {
-  const values: Record<(typeof Output)[keyof typeof Output], string> = {
+  const values: Record<Exclude<(typeof Output)[keyof typeof Output], 'comment-url'>, string> = {
     [Output.status]: result.status,
     [Output.conversationId]: result.conversation_id ?? '',
     [Output.runtimeId]: result.runtime_id ?? '',

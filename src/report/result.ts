@@ -1,5 +1,7 @@
 import { writeFileSync } from 'node:fs'
-import type { RunStatus } from '../conversation.js'
+import { join } from 'node:path'
+import type { ConversationOutcome, RunStatus } from '../conversation.js'
+import type { Settings } from '../inputs.js'
 import { redact } from '../secrets.js'
 
 /** Bumped on any incompatible change to result.json. */
@@ -38,3 +40,37 @@ export function writeResultFile(result: RunResult): void {
 export function formatUsd(cost: number): string {
   return String(Number(cost.toFixed(6)))
 }
+
+export type Outcome = Partial<ConversationOutcome> & { status: RunStatus }
+
+export function buildResult(
+  settings: Settings,
+  outcome: Outcome,
+  run: { runtimeId?: string; conversationId?: string; startedAt: Date; eventCount: number; eventsFile: string }
+): RunResult {
+  const finishedAt = new Date()
+  const totals = outcome.totals
+  return {
+    schema_version: RESULT_SCHEMA_VERSION,
+    status: outcome.status,
+    error: outcome.error ?? null,
+    session_id: settings.sessionId,
+    runtime_id: run.runtimeId ?? null,
+    conversation_id: outcome.conversationId ?? run.conversationId ?? null,
+    image: settings.image,
+    llm_model: settings.llm.model,
+    cost: Number((totals?.cost ?? 0).toFixed(6)),
+    prompt_tokens: totals?.promptTokens ?? 0,
+    completion_tokens: totals?.completionTokens ?? 0,
+    cache_read_tokens: totals?.cacheReadTokens ?? 0,
+    cache_write_tokens: totals?.cacheWriteTokens ?? 0,
+    duration_seconds: Math.round((finishedAt.getTime() - run.startedAt.getTime()) / 100) / 10,
+    started_at: run.startedAt.toISOString(),
+    finished_at: finishedAt.toISOString(),
+    final_message: outcome.finalMessage ?? '',
+    event_count: run.eventCount,
+    events_file: run.eventsFile,
+    result_file: join(settings.outputDir, 'result.json')
+  }
+}
+

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { errorScript, longScript } from '../simulator/index.js'
-import { jobFor, LLM_KEY, logIds, loggedCost, readJson, readJsonLines, runtimeCalls, simulator } from './helpers.js'
+import { jobFor, LLM_KEY, logIds, loggedCost, readJson, readJsonLines, resultSchemaErrors, runtimeCalls, simulator } from './helpers.js'
 
 describe('a run end to end (built bundle, runner contract, simulator)', () => {
   it('finishes, reports cost over every LLM, writes every event once in order, and stops the runtime', async () => {
@@ -37,6 +37,8 @@ describe('a run end to end (built bundle, runner contract, simulator)', () => {
       final_message: out['final-message'],
       event_count: events.length
     })
+    expect(resultSchemaErrors(result)).toEqual([])
+    expect(resultSchemaErrors({ ...result, status: 'done' })).not.toEqual([])
     expect(job.summary()).toContain('✅ finished')
     expect(job.summary()).toContain('$0.0341')
 
@@ -126,7 +128,9 @@ describe('a run end to end (built bundle, runner contract, simulator)', () => {
     expect(main.stdout).toMatch(/Pod logs/)
     expect(main.elapsedMs).toBeLessThan(10_000)
     expect(sim.runtimes[0].status).toBe('stopped')
-    expect(readJson(main.outputs['result-file'])).toMatchObject({ status: 'error', runtime_id: sim.runtimes[0].runtimeId })
+    const result = readJson(main.outputs['result-file'])
+    expect(result).toMatchObject({ status: 'error', runtime_id: sim.runtimes[0].runtimeId, conversation_id: null })
+    expect(resultSchemaErrors(result)).toEqual([])
   })
 
   it('rejects bad input before any remote call, naming the input', async () => {

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { Ajv2020 } from 'ajv/dist/2020.js'
 import { afterEach } from 'vitest'
-import { Job, type JobOptions } from '../harness/runner.js'
+import { Job, REPO_ROOT, type JobOptions } from '../harness/runner.js'
 import { startSimulator, type Simulator, type SimulatorOptions } from '../simulator/index.js'
 
 const open: Simulator[] = []
@@ -60,4 +62,12 @@ export function loggedCost(sim: Simulator, runtimeIndex = 0): number {
   const stats = [...conversation.events].reverse().find(e => e.kind === 'ConversationStateUpdateEvent' && e.key === 'stats')
   const metrics = (stats?.value as { usage_to_metrics: Record<string, { accumulated_cost: number }> }).usage_to_metrics
   return Object.values(metrics).reduce((sum, m) => sum + m.accumulated_cost, 0)
+}
+
+const ajv = new Ajv2020({ allErrors: true, strict: true, validateFormats: false })
+const validateResult = ajv.compile(JSON.parse(readFileSync(join(REPO_ROOT, 'schemas', 'result.schema.json'), 'utf8')) as object)
+
+/** Problems of a result.json against schemas/result.schema.json; [] when it conforms. */
+export function resultSchemaErrors(result: unknown): string[] {
+  return validateResult(result) ? [] : (validateResult.errors ?? []).map(e => `${e.instancePath} ${e.message}`)
 }
