@@ -1,4 +1,4 @@
-import { capabilitiesOf, type Capabilities } from './agent-server/capabilities.js'
+import type { Capabilities } from './agent-server/capabilities.js'
 import { ConversationGoneError, type AgentServer } from './agent-server/client.js'
 import { formatCost } from './agent-server/describe.js'
 import { EventStream } from './agent-server/events.js'
@@ -65,11 +65,8 @@ export function conversationRequest(settings: Settings): Record<string, unknown>
  * end, a limit or a cancel; then collects the final state. Once the conversation exists,
  * failures become an outcome with status `error` and what was received so far.
  */
-export async function runConversation(server: AgentServer, settings: Settings, log: EventLog, hooks: ConversationHooks): Promise<ConversationOutcome> {
+export async function runConversation(server: AgentServer, capabilities: Capabilities, settings: Settings, log: EventLog, hooks: ConversationHooks): Promise<ConversationOutcome> {
   const { signal } = hooks
-  const serverInfo = await untilAborted(server.serverInfo().catch(() => ({ version: undefined })), signal)
-  const capabilities = capabilitiesOf(serverInfo.version)
-  info(`Agent server version ${capabilities.version}.`)
   const conversation = await untilAborted(server.createConversation(conversationRequest(settings)), signal)
   const id = conversation.id
   hooks.onConversationId(id)

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { request } from 'undici'
+import { request, type FormData } from 'undici'
 import { redact } from './secrets.js'
 
 export interface CallOptions {
@@ -8,6 +8,10 @@ export interface CallOptions {
   method?: 'GET' | 'HEAD' | 'POST' | 'DELETE'
   headers?: Record<string, string>
   json?: unknown
+  /** A multipart body (file uploads). */
+  form?: FormData
+  /** Hand back the body as bytes instead of parsing it as JSON. */
+  bytes?: boolean
   query?: Record<string, string | number | boolean | undefined>
   /** Per attempt. */
   timeoutMs?: number
@@ -60,7 +64,7 @@ export async function callJson<T = unknown>(url: string, options: CallOptions): 
   const idempotent = method !== 'POST'
   const target = withQuery(url, options.query)
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers }
-  let body: string | undefined
+  let body: string | FormData | undefined = options.form
   if (options.json !== undefined) {
     body = JSON.stringify(options.json)
     headers['content-type'] = 'application/json'
@@ -75,10 +79,10 @@ export async function callJson<T = unknown>(url: string, options: CallOptions): 
         ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)])
         : AbortSignal.timeout(timeoutMs)
       const res = await request(target, { method, headers, body, signal: attemptSignal })
+      const ok = (res.statusCode >= 200 && res.statusCode < 300) || accept.includes(res.statusCode)
+      if (ok && options.bytes) return { status: res.statusCode, body: Buffer.from(await res.body.arrayBuffer()) as T, headers: res.headers }
       const text = await res.body.text()
-      if ((res.statusCode >= 200 && res.statusCode < 300) || accept.includes(res.statusCode)) {
-        return { status: res.statusCode, body: parseBody(text) as T, headers: res.headers }
-      }
+      if (ok) return { status: res.statusCode, body: parseBody(text) as T, headers: res.headers }
       failure = `HTTP ${res.statusCode}${text ? `: ${excerpt(text)}` : ''}`
       if (!TRANSIENT_STATUS.has(res.statusCode) || attempt >= retries) throw new HttpError(call, res.statusCode, failure)
       if (!idempotent && res.statusCode !== 429 && res.statusCode !== 503) throw new HttpError(call, res.statusCode, failure)

@@ -5,6 +5,7 @@ import { isAbsolute, join, posix, resolve } from 'node:path'
 import * as core from '@actions/core'
 import { COMMENT_EVENTS, commitUnderTest, issueNumber, readGithubContext, runUrl, type GithubContext } from './github-context.js'
 import { addSecret } from './secrets.js'
+import { isGitCheckout } from './workspace.js'
 
 /** Input names, as in action.yml. */
 export const Input = {
@@ -31,6 +32,9 @@ export const Input = {
   githubToken: 'github-token',
   comment: 'comment',
   uploadArtifacts: 'upload-artifacts',
+  uploadWorkspace: 'upload-workspace',
+  applyChanges: 'apply-changes',
+  uploadLimitMb: 'upload-limit-mb',
   matrix: 'matrix'
 } as const
 
@@ -73,6 +77,13 @@ export interface Settings {
     runUrl: string | undefined
   }
   uploadArtifacts: boolean
+  workspace: {
+    /** The runner's checkout to send into the sandbox; null when not uploading (no checkout, or turned off). */
+    checkout: string | null
+    /** Apply the agent's changes back to the runner's checkout. */
+    apply: boolean
+    limitMb: number
+  }
   /** Name of the workflow artifact; includes the matrix cell. */
   artifactName: string
   /** Warnings about inputs that are valid but will not do what they say. */
@@ -157,6 +168,11 @@ export function readSettings(read: Read = name => core.getInput(name), ctx: Gith
       runUrl: runUrl(ctx)
     },
     uploadArtifacts: check(() => boolean(Input.uploadArtifacts, read(Input.uploadArtifacts) || 'true')),
+    workspace: {
+      checkout: check(() => (boolean(Input.uploadWorkspace, read(Input.uploadWorkspace) || 'true') ? ctx.workspace : null)),
+      apply: check(() => boolean(Input.applyChanges, read(Input.applyChanges) || 'true')),
+      limitMb: check(() => number(Input.uploadLimitMb, read(Input.uploadLimitMb) || '500', { max: 10_000 }))
+    },
     artifactName: '',
     notices: [],
     outputDir: ''
@@ -171,6 +187,7 @@ export function readSettings(read: Read = name => core.getInput(name), ctx: Gith
     else if (!githubToken) settings.notices.push(`No '${Input.githubToken}': no comment.`)
     else settings.github.commentOn = target
   }
+  if (settings.workspace.checkout && !isGitCheckout(settings.workspace.checkout)) settings.workspace.checkout = null
   settings.github.cellKey = shortHash(`${ctx.workflow}\n${ctx.job}\n${cell}`)
   settings.artifactName = artifactName(ctx.job, cell)
   settings.outputDir = join(ctx.runnerTemp || tmpdir(), 'openhands-remote-run', settings.sessionId)

@@ -1,18 +1,21 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import * as core from '@actions/core'
+import { capabilitiesOf } from './agent-server/capabilities.js'
 import { AgentServer } from './agent-server/client.js'
 import { runConversation } from './conversation.js'
 import { EventLog } from './event-log.js'
 import { preflightImage } from './image.js'
 import { readSettings, type Settings } from './inputs.js'
-import { errorMessage, phase, warning } from './log.js'
+import { errorMessage, info, phase, warning } from './log.js'
 import { Reporter } from './report/reporter.js'
 import { buildResult, type Outcome } from './report/result.js'
 import { RuntimeApi } from './runtime/client.js'
 import { provisionRuntime } from './runtime/provision.js'
 import { releaseRuntime } from './runtime/release.js'
 import { markRuntimeReleased, saveOutputDir, saveRuntimeId, saveSession } from './state.js'
+import { untilAborted } from './timing.js'
+import { applyChanges, downloadChanges, uploadWorkspace, type Changes } from './workspace.js'
 
 /** After a cancel, what is left of the runner's 7.5 s goes to the final comment; the post step uploads the artifact. */
 const CANCEL_COMMENT_BUDGET_MS = 2_000
@@ -50,6 +53,8 @@ export async function runMain(): Promise<void> {
   }))
 
   let outcome: Outcome
+  let changes: Changes | undefined
+  let baseCommit: string | null = null
   try {
     await phase('Checking the image', () => preflightImage(settings.image, settings.waitForImageSeconds, signal))
     const runtime = await phase('Provisioning the runtime', () =>
@@ -59,8 +64,13 @@ export async function runMain(): Promise<void> {
       }, signal)
     )
     const server = new AgentServer(runtime.url, runtime.sessionApiKey)
+    const capabilities = capabilitiesOf((await untilAborted(server.serverInfo().catch(() => ({ version: undefined })), signal)).version)
+    info(`Agent server version ${capabilities.version}.`)
+    const { workspace } = settings
+    const repo = await phase(workspace.checkout ? 'Uploading the checkout' : 'Preparing the working directory', () => uploadWorkspace(server, capabilities, { checkout: workspace.checkout, workingDir: settings.workingDir, limitMb: workspace.limitMb }))
+    baseCommit = repo.baseCommit
     outcome = await phase('Running the agent', () =>
-      runConversation(server, settings, log, {
+      runConversation(server, capabilities, settings, log, {
         onConversationId: id => (conversationId = id),
         runtimeGone: async () => {
           const current = await api.getSession(settings.sessionId)
@@ -69,6 +79,17 @@ export async function runMain(): Promise<void> {
         signal
       })
     )
+    if (!signal.aborted) {
+      await phase('Bringing the changes back', async () => {
+        changes = await downloadChanges(server, capabilities, repo, { workingDir: settings.workingDir, patchFile: join(settings.outputDir, 'changes.patch') })
+        info(changes.changedFiles.length ? `The agent changed ${changes.changedFiles.length} files.` : 'The agent changed no files.')
+        if (workspace.apply && workspace.checkout) await applyChanges(workspace.checkout, changes)
+      }).catch(err => {
+        // A patch that does not apply fails a finished run; after a failed run, the run's own error stays the headline.
+        if (outcome.status === 'finished') outcome = { ...outcome, status: 'error', error: errorMessage(err) }
+        else warning(`Could not bring the agent's changes back: ${errorMessage(err)}`)
+      })
+    }
   } catch (err) {
     const cancelled = signal.aborted
     outcome = { status: cancelled ? 'cancelled' : 'error', error: cancelled ? 'The job was cancelled.' : errorMessage(err) }
@@ -76,7 +97,7 @@ export async function runMain(): Promise<void> {
     log.close()
   }
 
-  const result = buildResult(settings, outcome, { runtimeId, conversationId, startedAt, eventCount: log.count, eventsFile: log.path })
+  const result = buildResult(settings, outcome, { runtimeId, conversationId, startedAt, eventCount: log.count, eventsFile: log.path, changes, baseCommit })
   await reporter.record(result)
   if (runtimeId) {
     try {

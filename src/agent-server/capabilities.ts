@@ -11,6 +11,8 @@ export interface Capabilities {
   finalResponse: boolean
   /** `POST /api/conversations/{id}/interrupt` (v1.23.0+); older servers only have `/pause`. */
   interrupt: boolean
+  /** File upload/download with `?path=` (v1.13.1+); older servers only have `/api/file/upload/{path}`. */
+  fileQueryRoutes: boolean
 }
 
 export function capabilitiesOf(version: string | undefined): Capabilities {
@@ -20,7 +22,8 @@ export function capabilitiesOf(version: string | undefined): Capabilities {
     version: version || 'unknown',
     firstMessageAuth: atLeast('1.18.1'),
     finalResponse: atLeast('1.17.0'),
-    interrupt: atLeast('1.23.0')
+    interrupt: atLeast('1.23.0'),
+    fileQueryRoutes: atLeast('1.13.1')
   }
 }
 

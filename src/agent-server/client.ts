@@ -1,5 +1,13 @@
+import { Blob } from 'node:buffer'
+import { FormData } from 'undici'
 import { callJson, HttpError, type CallOptions } from '../http.js'
 import type { AgentEvent, ConversationState } from './types.js'
+
+export interface CommandResult {
+  exitCode: number
+  stdout: string
+  stderr: string
+}
 
 export interface EventPage {
   items: AgentEvent[]
@@ -80,6 +88,30 @@ export class AgentServer {
     return reply.status === 404 ? undefined : (reply.body?.response ?? '')
   }
 
+  /** Runs a shell command in the sandbox and waits for it (protocol.md B.11). */
+  async execute(command: string, cwd: string, timeoutSeconds: number): Promise<CommandResult> {
+    const reply = await this.call<{ exit_code?: number | null; stdout?: string | null; stderr?: string | null }>('POST', '/api/bash/execute_bash_command', {
+      json: { command, cwd, timeout: timeoutSeconds },
+      timeoutMs: (timeoutSeconds + 10) * 1000
+    })
+    return { exitCode: reply.body?.exit_code ?? -1, stdout: reply.body?.stdout ?? '', stderr: reply.body?.stderr ?? '' }
+  }
+
+  /** Writes a file in the sandbox: `?path=` since v1.13.1, the path-parameter form before (protocol.md B.13, B.14). */
+  async uploadFile(path: string, data: Buffer, queryForm: boolean): Promise<void> {
+    const form = new FormData()
+    form.append('file', new Blob([data]), path.split('/').pop())
+    if (queryForm) await this.call('POST', '/api/file/upload', { query: { path }, form, timeoutMs: 600_000, retries: 1 })
+    else await this.call('POST', `/api/file/upload/${encodePath(path)}`, { form, timeoutMs: 600_000, retries: 1 })
+  }
+
+  async downloadFile(path: string, queryForm: boolean): Promise<Buffer> {
+    // The path parameter is the absolute path itself, so the URL has a double slash, as the v1.11 client sends it.
+    const route = queryForm ? '/api/file/download' : `/api/file/download/${encodePath(path)}`
+    const reply = await this.call<Buffer>('GET', route, { query: queryForm ? { path } : undefined, bytes: true, timeoutMs: 600_000 })
+    return reply.body
+  }
+
   /** WebSocket URL of the conversation's event stream: same host and path prefix (protocol.md B.9). */
   eventsSocketUrl(id: string, withKeyInQuery: boolean): string {
     const url = new URL(`${this.baseUrl}/sockets/events/${id}`)
@@ -90,7 +122,7 @@ export class AgentServer {
 
   private async call<T>(method: 'GET' | 'POST', path: string, options: Omit<CallOptions, 'call' | 'method'> = {}) {
     const headers: Record<string, string> = this.sessionApiKey ? { 'X-Session-API-Key': this.sessionApiKey } : {}
-    const call = `Agent server ${method} ${path.replace(/\/conversations\/[^/]+/, '/conversations/{id}')}`
+    const call = `Agent server ${method} ${path.replace(/\/conversations\/[^/]+/, '/conversations/{id}').replace(/\/api\/file\/(upload|download)\/.*/, '/api/file/$1/{path}')}`
     try {
       return await callJson<T>(`${this.baseUrl}${path}`, { timeoutMs: 30_000, ...options, call, method, headers })
     } catch (err) {
@@ -100,4 +132,8 @@ export class AgentServer {
       throw err
     }
   }
+}
+
+function encodePath(path: string): string {
+  return path.split('/').map(encodeURIComponent).join('/')
 }

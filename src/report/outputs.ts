@@ -16,6 +16,8 @@ export const Output = {
   finalMessage: 'final-message',
   eventsFile: 'events-file',
   resultFile: 'result-file',
+  patchFile: 'patch-file',
+  changedFiles: 'changed-files',
   commentUrl: 'comment-url'
 } as const
 
@@ -32,7 +34,9 @@ export function setRunOutputs(result: RunResult): void {
     [Output.durationSeconds]: String(result.duration_seconds),
     [Output.finalMessage]: result.final_message,
     [Output.eventsFile]: result.events_file,
-    [Output.resultFile]: result.result_file
+    [Output.resultFile]: result.result_file,
+    [Output.patchFile]: result.patch_file ?? '',
+    [Output.changedFiles]: result.changed_files.join('\n')
   }
   for (const [name, value] of Object.entries(values)) core.setOutput(name, redact(value))
 }

@@ -67,19 +67,19 @@ export class Reporter {
   }
 
   /** Uploads the artifact (unless turned off) and brings the comment to its final state, within `budgetMs`. */
-  async publish(result: RunResult, options: { upload: boolean; budgetMs: number; changedFiles?: string[] }): Promise<void> {
+  async publish(result: RunResult, options: { upload: boolean; budgetMs: number }): Promise<void> {
     let artifactUrl: string | undefined
     if (options.upload && this.settings.uploadArtifacts) {
       artifactUrl = await uploadRunArtifact({
         name: this.settings.artifactName,
-        files: [result.events_file, result.result_file],
+        files: [result.events_file, result.result_file, ...(result.patch_file ? [result.patch_file] : [])],
         rootDirectory: this.settings.outputDir,
         runUrl: this.settings.github.runUrl
       })
       markArtifactUploaded()
     }
     if (!this.comment) return
-    const body = renderFinalComment(commentMarker(this.settings.github.cellKey), result, { runUrl: this.settings.github.runUrl, artifactUrl }, options.changedFiles)
+    const body = renderFinalComment(commentMarker(this.settings.github.cellKey), result, { runUrl: this.settings.github.runUrl, artifactUrl }, result.changed_files)
     if (await withDeadline(this.comment.finish(body), options.budgetMs)) markCommentFinal()
     if (this.comment.url) core.setOutput(Output.commentUrl, this.comment.url)
   }

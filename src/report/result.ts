@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ConversationOutcome, RunStatus } from '../conversation.js'
 import type { Settings } from '../inputs.js'
+import type { Changes } from '../workspace.js'
 import { redact } from '../secrets.js'
 
 /** Bumped on any incompatible change to result.json. */
@@ -29,6 +30,11 @@ export interface RunResult {
   event_count: number
   events_file: string
   result_file: string
+  /** HEAD of the checkout sent into the sandbox; null when none was. */
+  base_commit: string | null
+  /** The agent's changes as a binary patch; null when they were not collected. */
+  patch_file: string | null
+  changed_files: string[]
 }
 
 /** Written redacted: the agent may have printed a secret into its final message or error. */
@@ -46,7 +52,7 @@ export type Outcome = Partial<ConversationOutcome> & { status: RunStatus }
 export function buildResult(
   settings: Settings,
   outcome: Outcome,
-  run: { runtimeId?: string; conversationId?: string; startedAt: Date; eventCount: number; eventsFile: string }
+  run: { runtimeId?: string; conversationId?: string; startedAt: Date; eventCount: number; eventsFile: string; changes?: Changes; baseCommit?: string | null }
 ): RunResult {
   const finishedAt = new Date()
   const totals = outcome.totals
@@ -70,7 +76,10 @@ export function buildResult(
     final_message: outcome.finalMessage ?? '',
     event_count: run.eventCount,
     events_file: run.eventsFile,
-    result_file: join(settings.outputDir, 'result.json')
+    result_file: join(settings.outputDir, 'result.json'),
+    base_commit: run.baseCommit ?? null,
+    patch_file: run.changes?.patchFile ?? null,
+    changed_files: run.changes?.changedFiles ?? []
   }
 }
 

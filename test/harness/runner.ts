@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -25,6 +25,8 @@ export interface JobOptions {
   event?: unknown
   /** The matrix cell, as `${{ toJSON(matrix) }}` would give it. */
   matrix?: unknown
+  /** What `${{ github.token }}` gives; empty by default, as in a run without a token. */
+  githubToken?: string
   /** Echo the step's output to this process's stdout as it comes (for the demo). */
   echo?: boolean
 }
@@ -41,11 +43,15 @@ export interface StepResult {
 
 export class Job {
   readonly dir: string
+  /** GITHUB_WORKSPACE: apart from the runner's own files, as on a real runner. */
+  readonly workspace: string
   readonly files: { output: string; state: string; summary: string; event: string }
   readonly env: Record<string, string>
 
   constructor(private readonly options: JobOptions) {
     this.dir = mkdtempSync(join(tmpdir(), 'ohrr-job-'))
+    this.workspace = join(this.dir, 'workspace')
+    mkdirSync(this.workspace)
     this.files = {
       output: join(this.dir, 'github_output'),
       state: join(this.dir, 'github_state'),
@@ -65,7 +71,7 @@ export class Job {
       GITHUB_RUN_ATTEMPT: '1',
       GITHUB_JOB: 'agent',
       GITHUB_SHA: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
-      GITHUB_WORKSPACE: this.dir,
+      GITHUB_WORKSPACE: this.workspace,
       RUNNER_TEMP: join(this.dir, 'runner_temp'),
       GITHUB_OUTPUT: this.files.output,
       GITHUB_STATE: this.files.state,
@@ -80,6 +86,8 @@ export class Job {
     for (const [name, spec] of Object.entries(actionInputs)) {
       let value = this.options.inputs[name] ?? spec.default ?? ''
       if (value === '${{ toJSON(matrix) }}') value = JSON.stringify(this.options.matrix ?? null, null, 2)
+      else if (value === '${{ github.token }}') value = this.options.githubToken ?? ''
+      else if (value.includes('${{')) throw new Error(`The harness cannot evaluate the default of '${name}': ${value}`)
       env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
     }
     for (const name of Object.keys(this.options.inputs)) {

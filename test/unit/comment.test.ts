@@ -26,6 +26,9 @@ const result = (over: Partial<RunResult> = {}): RunResult => ({
   event_count: 14,
   events_file: '/tmp/e.jsonl',
   result_file: '/tmp/r.json',
+  base_commit: null,
+  patch_file: null,
+  changed_files: [],
   ...over
 })
 

@@ -9,6 +9,8 @@ const ctx = (over: Partial<GithubContext> = {}): GithubContext => ({
   repository: 'octo-org/octo-repo',
   runId: '4242',
   job: 'agent',
+  workflow: 'agent',
+  serverUrl: 'https://github.com',
   workspace: '/tmp',
   runnerTemp: '/tmp/runner',
   ...over

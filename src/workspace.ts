@@ -1,0 +1,173 @@
+import { execFile } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { gzipSync } from 'node:zlib'
+import type { Capabilities } from './agent-server/capabilities.js'
+import type { AgentServer } from './agent-server/client.js'
+import { formatDuration, info } from './log.js'
+
+const run = promisify(execFile)
+
+/** git's empty tree: the base when there was no checkout to upload. */
+const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904'
+const MB = 1024 * 1024
+
+export interface SandboxRepo {
+  /** HEAD of the uploaded checkout, null when nothing was uploaded. */
+  baseCommit: string | null
+  /** Tree of exactly what was uploaded (tracked and untracked files as on the runner): what changes are measured against. */
+  baseTree: string
+}
+
+export interface Changes {
+  patchFile: string
+  /** Paths touched by the agent (both sides of a rename). */
+  changedFiles: string[]
+  bytes: number
+}
+
+export class WorkspaceError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'WorkspaceError'
+  }
+}
+
+/** True when `dir` is the top of a git checkout. */
+export function isGitCheckout(dir: string): boolean {
+  return existsSync(join(dir, '.git'))
+}
+
+/**
+ * Sends the runner's checkout (files git does not ignore, plus .git as checked out, with every
+ * credential stripped from its config) into `workingDir` as one archive, unpacked with one
+ * command, and records what was sent as the base for the agent's changes. Without a checkout it
+ * only makes `workingDir` a git repository, so the agent's work can still come back as a patch.
+ */
+export async function uploadWorkspace(server: AgentServer, capabilities: Capabilities, opts: { checkout: string | null; workingDir: string; limitMb: number }): Promise<SandboxRepo> {
+  const wd = shellQuote(opts.workingDir)
+  if (!opts.checkout) {
+    await sandboxCommand(server, `mkdir -p ${wd} && cd ${wd} && (git rev-parse --git-dir >/dev/null 2>&1 || git init -q)`, 'Preparing the working directory')
+    return { baseCommit: null, baseTree: EMPTY_TREE }
+  }
+  const started = Date.now()
+  const archive = await packCheckout(opts.checkout)
+  const size = archive.data.length
+  if (size > opts.limitMb * MB) {
+    throw new WorkspaceError(`The checkout packs to ${(size / MB).toFixed(1)} MB, over upload-limit-mb (${opts.limitMb} MB): raise the limit, or set upload-workspace: false.`)
+  }
+  const remote = `/tmp/ohrr-checkout-${randomBytes(6).toString('hex')}.tar.gz`
+  await server.uploadFile(remote, archive.data, capabilities.fileQueryRoutes)
+  // Snapshot the uploaded state as a tree (index restored afterwards), so the patch applies to the runner's checkout as it is.
+  const out = await sandboxCommand(
+    server,
+    `set -e; mkdir -p ${wd}; tar -xzf ${remote} -C ${wd}; rm -f ${remote}; cd ${wd}; ` +
+      'git rev-parse --verify -q HEAD || echo none; git add -A; git write-tree; git reset -q',
+    'Unpacking the checkout in the sandbox'
+  )
+  const [head, tree] = out.trim().split('\n').slice(-2)
+  info(`Uploaded ${archive.files} files (${(size / MB).toFixed(1)} MB packed) in ${formatDuration(Date.now() - started)}; base commit ${head}.`)
+  return { baseCommit: head === 'none' ? null : head, baseTree: tree }
+}
+
+/** The agent's changes as one binary-safe patch (edits, new files, deletions, renames, modes, binaries). */
+export async function downloadChanges(server: AgentServer, capabilities: Capabilities, repo: SandboxRepo, opts: { workingDir: string; patchFile: string }): Promise<Changes> {
+  const remote = `/tmp/ohrr-changes-${randomBytes(6).toString('hex')}.patch`
+  const base = repo.baseTree
+  const out = await sandboxCommand(
+    server,
+    `set -e; cd ${shellQuote(opts.workingDir)}; git add -A; ` +
+      `git diff --cached --binary --full-index -M ${base} > ${remote}; git diff --cached --name-status -z -M ${base}; git reset -q`,
+    'Collecting the changes'
+  )
+  const patch = await server.downloadFile(remote, capabilities.fileQueryRoutes)
+  await server.execute(`rm -f ${remote}`, '/', 30).catch(() => undefined)
+  writeFileSync(opts.patchFile, patch)
+  return { patchFile: opts.patchFile, changedFiles: parseNameStatus(out), bytes: patch.length }
+}
+
+/** Applies the patch to the runner's checkout; a patch that does not apply names its files and stays on disk. */
+export async function applyChanges(checkout: string, changes: Changes): Promise<void> {
+  if (changes.bytes === 0) return
+  try {
+    await run('git', ['apply', '--binary', '--whitespace=nowarn', changes.patchFile], { cwd: checkout, maxBuffer: 16 * MB })
+  } catch (err) {
+    const stderr = String((err as { stderr?: string }).stderr ?? '')
+    const files = [...new Set([...stderr.matchAll(/^error: (?:patch failed: |)([^:\n]+?)(?::\d+)?(?:: .*)?$/gm)].map(m => m[1]))]
+    throw new WorkspaceError(`The agent's changes do not apply to the checkout${files.length ? ` (${files.join(', ')})` : ''}; the patch is at ${changes.patchFile}.\n${stderr.trim()}`)
+  }
+}
+
+/** `git diff --name-status -z`: status, path (and the new path of a rename or copy), NUL-separated. */
+export function parseNameStatus(out: string): string[] {
+  const fields = out.split('\0').filter(Boolean)
+  const files: string[] = []
+  for (let i = 0; i < fields.length; i++) {
+    const status = fields[i]
+    if (/^[RC]/.test(status)) files.push(fields[++i], fields[++i])
+    else files.push(fields[++i])
+  }
+  return [...new Set(files.filter(Boolean))]
+}
+
+/**
+ * tar.gz of the files git does not ignore (tracked and untracked, as they are on disk) and of
+ * .git, whose config is replaced by a copy without credentials: actions/checkout persists the
+ * token as `http.<url>.extraheader` (or in a file pulled in by `includeIf`).
+ */
+async function packCheckout(checkout: string): Promise<{ data: Buffer; files: number }> {
+  const staging = mkdtempSync(join(tmpdir(), 'ohrr-pack-'))
+  try {
+    const { stdout } = await run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: checkout, maxBuffer: 256 * MB })
+    const files = stdout.split('\0').filter(file => file && existsSync(join(checkout, file)) && !statSync(join(checkout, file)).isDirectory())
+    const gitDir = join(checkout, '.git')
+    const gitEntries = statSync(gitDir).isDirectory()
+      ? readdirSync(gitDir, { recursive: true, withFileTypes: true })
+          .filter(entry => !entry.isDirectory())
+          .map(entry => join(entry.parentPath, entry.name).slice(checkout.length + 1))
+          .filter(path => path !== join('.git', 'config'))
+      : ['.git']
+    const list = join(staging, 'files')
+    writeFileSync(list, [...files, ...gitEntries].join('\0'))
+    const tarFile = join(staging, 'checkout.tar')
+    await run('tar', ['-cf', tarFile, '-C', checkout, '--null', '-T', list], { maxBuffer: 16 * MB })
+    if (existsSync(join(gitDir, 'config')) && statSync(gitDir).isDirectory()) {
+      const clean = join(staging, 'clean')
+      await run('mkdir', ['-p', join(clean, '.git')])
+      writeFileSync(join(clean, '.git', 'config'), readFileSync(join(gitDir, 'config')))
+      await stripCredentials(join(clean, '.git', 'config'))
+      await run('tar', ['-rf', tarFile, '-C', clean, '.git/config'])
+    }
+    return { data: gzipSync(readFileSync(tarFile), { level: 6 }), files: files.length }
+  } finally {
+    rmSync(staging, { recursive: true, force: true })
+  }
+}
+
+/** Removes auth headers, credential helpers, includes and credentials inside URLs from a git config file. */
+async function stripCredentials(configFile: string): Promise<void> {
+  const git = (...args: string[]) => run('git', ['config', '--file', configFile, ...args])
+  const { stdout } = await git('--list', '--name-only').catch(() => ({ stdout: '' }))
+  for (const key of new Set(stdout.split('\n').filter(Boolean))) {
+    const credentialsInKey = /^url\./i.test(key) && /:\/\/[^/@\s]+@/.test(key)
+    if (credentialsInKey || /^http\..*extraheader$|^credential\.|^include\.|^includeif\./i.test(key)) {
+      await git('--unset-all', key).catch(() => undefined)
+    } else if (/\.(url|pushurl)$/i.test(key)) {
+      const { stdout: values } = await git('--get-all', key)
+      if (/:\/\/[^/@\s]+@/.test(values)) await git('--replace-all', key, values.trim().split('\n')[0].replace(/:\/\/[^/@\s]+@/, '://'))
+    }
+  }
+}
+
+async function sandboxCommand(server: AgentServer, command: string, what: string): Promise<string> {
+  const result = await server.execute(command, '/', 600)
+  if (result.exitCode !== 0) throw new WorkspaceError(`${what} failed (exit ${result.exitCode}): ${(result.stderr || result.stdout).trim().slice(-2_000)}`)
+  return result.stdout
+}
+
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`
+}
