@@ -9,6 +9,7 @@ import { preflightImage } from './image.js'
 import { readSettings, type Settings } from './inputs.js'
 import { errorMessage, info, phase, warning } from './log.js'
 import { Reporter } from './report/reporter.js'
+import { writeInputErrorSummary } from './report/summary.js'
 import { buildResult, type Outcome } from './report/result.js'
 import { RuntimeApi } from './runtime/client.js'
 import { provisionRuntime } from './runtime/provision.js'
@@ -30,6 +31,7 @@ export async function runMain(): Promise<void> {
   } catch (err) {
     core.setOutput('status', 'error')
     core.setFailed(errorMessage(err))
+    await writeInputErrorSummary(errorMessage(err))
     return
   }
   for (const notice of settings.notices) warning(notice)

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { getOctokit } from '@actions/github'
 import { debug, warning } from '../log.js'
 
@@ -51,6 +52,8 @@ export class StickyComment {
     clearTimeout(this.timer)
     this.timer = undefined
     await this.inFlight
+    // A rate limit pauses the live edits; the final one waits it out (the caller bounds the wait).
+    if (this.pausedUntil > Date.now()) await sleep(this.pausedUntil - Date.now())
     await this.flush()
     return this.sent === body
   }

@@ -37,9 +37,18 @@ export function renderSummary(result: RunResult): string {
 
 /** Writes the summary to the job's step summary; skipped quietly outside a runner. */
 export async function writeStepSummary(result: RunResult): Promise<void> {
+  await write(renderSummary(result))
+}
+
+/** The summary of a run that never started: its inputs were invalid. */
+export async function writeInputErrorSummary(message: string): Promise<void> {
+  await write(redact(`## OpenHands agent run\n\n❌ Not started: the inputs are invalid.\n\n\`\`\`\n${message}\n\`\`\`\n`))
+}
+
+async function write(markdown: string): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   try {
-    await core.summary.addRaw(renderSummary(result), true).write()
+    await core.summary.addRaw(markdown, true).write()
   } catch (err) {
     warning(`Could not write the step summary: ${(err as Error).message}`)
   } finally {

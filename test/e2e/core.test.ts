@@ -140,6 +140,8 @@ describe('a run end to end (built bundle, runner contract, simulator)', () => {
     expect(main.code).toBe(1)
     expect(main.stdout).toContain("Input 'resource-factor' must be one of 1, 2, 4, 8; got '3'.")
     expect(main.stdout).toContain("Input 'timeout-minutes' must be a number")
+    expect(job.summary()).toContain('Not started: the inputs are invalid.')
+    expect(job.summary()).toContain("Input 'resource-factor' must be one of 1, 2, 4, 8")
     const post = await job.post()
     expect(post.code).toBe(0)
     expect(sim.requests).toEqual([])
