@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import * as core from '@actions/core'
 import { readRuntimeApiKey, readSettings } from './inputs.js'
-import { errorMessage, info } from './log.js'
+import { errorMessage, info, warning } from './log.js'
 import { Reporter, readResultFile } from './report/reporter.js'
 import { buildResult } from './report/result.js'
 import { RuntimeApi } from './runtime/client.js'
@@ -30,7 +29,7 @@ async function releaseLeftRuntime(saved: SavedRuntime): Promise<void> {
     await releaseRuntime(api, runtimeId, saved.onExit)
     markRuntimeReleased()
   } catch (err) {
-    core.warning(`Could not release the runtime of session ${saved.sessionId}: ${errorMessage(err)}`)
+    warning(`Could not release the runtime of session ${saved.sessionId}: ${errorMessage(err)}`)
   }
 }
 
@@ -64,6 +63,6 @@ async function finishReport(report: SavedReport): Promise<void> {
     }
     await reporter.publish(result, { upload: !report.artifactUploaded && existsSync(report.outputDir), budgetMs: 30_000 })
   } catch (err) {
-    core.warning(`Could not finish the run's report: ${errorMessage(err)}`)
+    warning(`Could not finish the run's report: ${errorMessage(err)}`)
   }
 }

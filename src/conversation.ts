@@ -71,6 +71,11 @@ export async function runConversation(server: AgentServer, capabilities: Capabil
   const id = conversation.id
   hooks.onConversationId(id)
   info(`Conversation ${id} created in ${settings.workingDir}.`)
+  const secretNames = Object.keys(settings.sandboxSecrets)
+  if (secretNames.length) {
+    await untilAborted(server.updateSecrets(id, settings.sandboxSecrets), signal)
+    info(`Sandbox secrets handed to the agent: ${secretNames.join(', ')}.`)
+  }
 
   const waker = new Waker(signal)
   const watcher = new RunWatcher(() => waker.wake())

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { isAbsolute, join, posix, resolve } from 'node:path'
 import * as core from '@actions/core'
 import { COMMENT_EVENTS, commitUnderTest, issueNumber, readGithubContext, runUrl, type GithubContext } from './github-context.js'
+import { GATED_EVENTS, stripHiddenContent } from './gate.js'
 import { addSecret } from './secrets.js'
 import { isGitCheckout } from './workspace.js'
 
@@ -35,6 +36,10 @@ export const Input = {
   uploadWorkspace: 'upload-workspace',
   applyChanges: 'apply-changes',
   uploadLimitMb: 'upload-limit-mb',
+  allowedUsers: 'allowed-users',
+  allowedBots: 'allowed-bots',
+  allowForkCode: 'allow-fork-code',
+  sandboxSecrets: 'sandbox-secrets',
   matrix: 'matrix'
 } as const
 
@@ -84,6 +89,15 @@ export interface Settings {
     apply: boolean
     limitMb: number
   }
+  security: {
+    /** Logins allowed to trigger a run without write permission. */
+    allowedUsers: string[]
+    /** Bot logins allowed to trigger a run; '*' for any bot. */
+    allowedBots: string[]
+    allowForkCode: boolean
+  }
+  /** Handed to the agent through the conversation's secrets API, never as plain environment. */
+  sandboxSecrets: Record<string, string>
   /** Name of the workflow artifact; includes the matrix cell. */
   artifactName: string
   /** Warnings about inputs that are valid but will not do what they say. */
@@ -137,7 +151,8 @@ export function readSettings(read: Read = name => core.getInput(name), ctx: Gith
   if (!runtimeApiKey) problems.push(`Input '${Input.runtimeApiKey}' is required: the OpenHands Runtime API key.`)
 
   const settings: Settings = {
-    prompt: check(() => readPrompt(read, ctx.workspace)),
+    // Text a stranger may have written reaches the model: drop what a reviewer cannot see.
+    prompt: check(() => (GATED_EVENTS.has(ctx.eventName) ? stripHiddenContent(readPrompt(read, ctx.workspace)) : readPrompt(read, ctx.workspace))),
     llm: {
       model: check(() => token(Input.llmModel, read(Input.llmModel) || DEFAULTS.llmModel)),
       apiKey: llmApiKey,
@@ -173,6 +188,12 @@ export function readSettings(read: Read = name => core.getInput(name), ctx: Gith
       apply: check(() => boolean(Input.applyChanges, read(Input.applyChanges) || 'true')),
       limitMb: check(() => number(Input.uploadLimitMb, read(Input.uploadLimitMb) || '500', { max: 10_000 }))
     },
+    security: {
+      allowedUsers: list(read(Input.allowedUsers)),
+      allowedBots: list(read(Input.allowedBots)),
+      allowForkCode: check(() => boolean(Input.allowForkCode, read(Input.allowForkCode) || 'false'))
+    },
+    sandboxSecrets: check(() => secretLines(read(Input.sandboxSecrets))),
     artifactName: '',
     notices: [],
     outputDir: ''
@@ -199,6 +220,31 @@ export function readRuntimeApiKey(read: Read = name => core.getInput(name)): str
   const key = read(Input.runtimeApiKey)
   addSecret(key)
   return key
+}
+
+/** Logins, separated by commas, spaces or new lines. */
+function list(value: string): string[] {
+  return value
+    .split(/[\s,]+/)
+    .map(item => item.trim().replace(/^@/, ''))
+    .filter(Boolean)
+}
+
+/** `NAME=value` lines; every value is masked at once. */
+function secretLines(value: string): Record<string, string> {
+  const secrets: Record<string, string> = {}
+  value.split(/\r?\n/).forEach((line, index) => {
+    if (!line.trim() || line.trim().startsWith('#')) return
+    const at = line.indexOf('=')
+    const name = at > 0 ? line.slice(0, at).trim() : ''
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      throw new Error(`Input '${Input.sandboxSecrets}', line ${index + 1}: expected NAME=value with a name of letters, digits and '_'.`)
+    }
+    const secret = line.slice(at + 1)
+    addSecret(secret)
+    secrets[name] = secret
+  })
+  return secrets
 }
 
 function boolean(name: string, value: string): boolean {

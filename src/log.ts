@@ -6,6 +6,9 @@ export const info = (line: string): void => core.info(redact(line))
 export const warning = (line: string): void => core.warning(redact(line))
 export const error = (line: string): void => core.error(redact(line))
 export const debug = (line: string): void => core.debug(redact(line))
+export const notice = (line: string): void => core.notice(redact(line))
+/** Marks the step failed, with the message redacted: the agent's error text may quote a secret. */
+export const fail = (line: string): void => core.setFailed(redact(line))
 
 /** Runs `fn` inside a collapsible log group whose title ends with the phase's duration. */
 export async function phase<T>(title: string, fn: () => Promise<T>): Promise<T> {

@@ -6,8 +6,10 @@ import { AgentServer } from './agent-server/client.js'
 import { runConversation } from './conversation.js'
 import { EventLog } from './event-log.js'
 import { preflightImage } from './image.js'
+import { checkActor, checkForkCode, type Verdict } from './gate.js'
+import { readGithubContext, type GithubContext } from './github-context.js'
 import { readSettings, type Settings } from './inputs.js'
-import { errorMessage, info, phase, warning } from './log.js'
+import { errorMessage, fail, info, notice, phase, warning } from './log.js'
 import { Reporter } from './report/reporter.js'
 import { writeInputErrorSummary } from './report/summary.js'
 import { buildResult, type Outcome } from './report/result.js'
@@ -25,16 +27,22 @@ const COMMENT_BUDGET_MS = 30_000
 /** The main step: inputs → image → runtime → conversation → report → release. */
 export async function runMain(): Promise<void> {
   const startedAt = new Date()
+  const ctx = readGithubContext()
+  // Before the inputs: a fork's pull_request run has no secrets, and deserves the reason rather than "llm-api-key is required".
+  const fork = checkForkCode(ctx, null, false)
+  if (!fork.allowed) return refuseEarly(`Not running: ${fork.reason}`)
   let settings: Settings
   try {
-    settings = readSettings()
+    settings = readSettings(undefined, ctx)
   } catch (err) {
     core.setOutput('status', 'error')
-    core.setFailed(errorMessage(err))
+    fail(errorMessage(err))
     await writeInputErrorSummary(errorMessage(err))
     return
   }
   for (const notice of settings.notices) warning(notice)
+  const verdict = await admit(ctx, settings)
+  if (!verdict.allowed) return skip(settings, startedAt, verdict)
 
   const cancellation = cancelOnSignals()
   const { signal } = cancellation
@@ -111,7 +119,35 @@ export async function runMain(): Promise<void> {
   }
   await reporter.publish(result, { upload: !signal.aborted, budgetMs: signal.aborted ? CANCEL_COMMENT_BUDGET_MS : COMMENT_BUDGET_MS })
   cancellation.dispose()
-  if (result.status !== 'finished') core.setFailed(result.error ?? `The run ended with status ${result.status}.`)
+  if (result.status !== 'finished') fail(result.error ?? `The run ended with status ${result.status}.`)
+}
+
+/** The gate: fork code on pull_request_target, then the actor's permission. */
+async function admit(ctx: GithubContext, settings: Settings): Promise<Verdict & { fail?: boolean }> {
+  const fork = checkForkCode(ctx, settings.workspace.checkout, settings.security.allowForkCode)
+  if (!fork.allowed) return { ...fork, fail: true }
+  return checkActor(ctx, settings, async login => {
+    const { getOctokit } = await import('@actions/github')
+    const [owner, repo] = settings.github.repository.split('/')
+    const { data } = await getOctokit(settings.github.token).rest.repos.getCollaboratorPermissionLevel({ owner, repo, username: login })
+    return data
+  })
+}
+
+/** A refused run: status `skipped`, nothing provisioned, no secret used. */
+async function skip(settings: Settings, startedAt: Date, verdict: { reason: string; fail?: boolean }): Promise<void> {
+  const reason = `Not running: ${verdict.reason}.`
+  mkdirSync(settings.outputDir, { recursive: true })
+  const result = buildResult(settings, { status: 'skipped', error: reason }, { startedAt, eventCount: 0, eventsFile: join(settings.outputDir, 'events.jsonl') })
+  await new Reporter({ ...settings, github: { ...settings.github, commentOn: null } }).record(result)
+  if (verdict.fail) fail(reason)
+  else notice(reason)
+}
+
+async function refuseEarly(reason: string): Promise<void> {
+  core.setOutput('status', 'skipped')
+  fail(reason)
+  await writeInputErrorSummary(reason)
 }
 
 /**
@@ -122,7 +158,7 @@ function cancelOnSignals(): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController()
   const onSignal = (name: NodeJS.Signals): void => {
     if (controller.signal.aborted) return
-    core.info(`Received ${name}: cancelling the run.`)
+    info(`Received ${name}: cancelling the run.`)
     controller.abort(new Error(`The job was cancelled (${name}).`))
   }
   process.on('SIGINT', onSignal)

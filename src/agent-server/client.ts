@@ -62,6 +62,11 @@ export class AgentServer {
     return { items: reply.body?.items ?? [], next_page_id: reply.body?.next_page_id ?? null }
   }
 
+  /** Secrets the agent's commands get as environment variables, and that the server masks in tool output (protocol.md B.10). */
+  async updateSecrets(id: string, secrets: Record<string, string>): Promise<void> {
+    await this.call('POST', `/api/conversations/${id}/secrets`, { json: { secrets } })
+  }
+
   async sendMessage(id: string, text: string): Promise<void> {
     await this.call('POST', `/api/conversations/${id}/events`, {
       json: { role: 'user', content: [{ type: 'text', text }], run: false }

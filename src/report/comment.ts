@@ -23,9 +23,11 @@ export interface CommentLinks {
   artifactUrl?: string
 }
 
+export const COMMENT_MARKER_PREFIX = '<!-- openhands-remote-run:'
+
 /** The hidden line that finds this job's comment again: one per workflow + job + matrix cell. */
 export function commentMarker(cellKey: string): string {
-  return `<!-- openhands-remote-run:${cellKey} -->`
+  return `${COMMENT_MARKER_PREFIX}${cellKey} -->`
 }
 
 const TITLE: Record<RunResult['status'], string> = {

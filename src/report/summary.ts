@@ -40,9 +40,10 @@ export async function writeStepSummary(result: RunResult): Promise<void> {
   await write(renderSummary(result))
 }
 
-/** The summary of a run that never started: its inputs were invalid. */
+/** The summary of a run that never started: invalid inputs, or a fork pull request. */
 export async function writeInputErrorSummary(message: string): Promise<void> {
-  await write(redact(`## OpenHands agent run\n\n❌ Not started: the inputs are invalid.\n\n\`\`\`\n${message}\n\`\`\`\n`))
+  const headline = message.startsWith('Not running:') ? '⏭️ Not started.' : '❌ Not started: the inputs are invalid.'
+  await write(redact(`## OpenHands agent run\n\n${headline}\n\n\`\`\`\n${message}\n\`\`\`\n`))
 }
 
 async function write(markdown: string): Promise<void> {

@@ -10,13 +10,20 @@ afterEach(async () => {
 })
 
 async function github(options: Parameters<typeof startGithubStub>[0] = {}): Promise<GithubStub> {
-  const stub = await startGithubStub(options)
+  const stub = await startGithubStub({ permissions: { maintainer: 'write' }, ...options })
   stubs.push(stub)
   return stub
 }
 
 const PR = 42
-const prEvent = { action: 'opened', number: PR, pull_request: { number: PR, head: { sha: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678', ref: 'fix' }, base: { ref: 'main' } } }
+const repo = { full_name: 'octo-org/octo-repo', name: 'octo-repo', owner: { login: 'octo-org' } }
+const prEvent = {
+  action: 'opened',
+  number: PR,
+  pull_request: { number: PR, head: { sha: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678', ref: 'fix', repo }, base: { sha: 'e'.repeat(40), ref: 'main', repo } },
+  repository: repo,
+  sender: { login: 'maintainer', type: 'User' }
+}
 
 /** A pull_request job wired to the simulator and the GitHub stub. */
 function prJob(sim: Awaited<ReturnType<typeof simulator>>, gh: GithubStub, inputs: Record<string, string> = {}, matrix?: unknown, env: Record<string, string> = {}) {
