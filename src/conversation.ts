@@ -1,10 +1,11 @@
 import type { Capabilities } from './agent-server/capabilities.js'
-import { ConversationGoneError, type AgentServer } from './agent-server/client.js'
+import { ACP_CONVERSATIONS, CONVERSATIONS, ConversationGoneError, type AgentServer } from './agent-server/client.js'
 import { formatCost } from './agent-server/describe.js'
 import { EventStream } from './agent-server/events.js'
 import { RunWatcher } from './agent-server/run-watcher.js'
-import { totalsOf, type Totals } from './agent-server/types.js'
+import { totalsOf, type ConversationState, type Totals } from './agent-server/types.js'
 import type { EventLog } from './event-log.js'
+import { HttpError } from './http.js'
 import type { Settings } from './inputs.js'
 import { errorMessage, formatDuration, info, warning } from './log.js'
 import { Waker, afterAbort, untilAborted, withDeadline } from './timing.js'
@@ -15,8 +16,19 @@ export interface ConversationOutcome {
   conversationId: string
   status: RunStatus
   error?: string
+  /** The final message of the last turn. */
   finalMessage: string
+  /** Over the whole conversation, every turn and every LLM. */
   totals: Totals
+  turns: TurnResult[]
+}
+
+/** One message and the run it started: the prompt is turn 1, each follow-up one more. */
+export interface TurnResult {
+  turn: number
+  status: RunStatus
+  cost: number
+  final_message: string
 }
 
 export interface ConversationHooks {
@@ -41,8 +53,23 @@ const CANCEL_BUDGET_MS = 2_000
 
 /** The conversation request: the default agent with terminal, file_editor and task_tracker (protocol.md B.4, B.5). */
 export function conversationRequest(settings: Settings): Record<string, unknown> {
+  const { agent } = settings
   return {
-    agent: {
+    agent:
+      agent.kind === 'acp'
+        ? // An ACPAgent runs an agent CLI over the Agent Client Protocol; its provider key is in the sandbox's environment (protocol.md §G).
+          { kind: 'ACPAgent', acp_command: agent.command, acp_args: [], acp_model: agent.model }
+        : openhandsAgent(settings),
+    workspace: { kind: 'LocalWorkspace', working_dir: settings.workingDir },
+    initial_message: null,
+    max_iterations: settings.maxIterations,
+    stuck_detection: true,
+    confirmation_policy: { kind: 'NeverConfirm' }
+  }
+}
+
+function openhandsAgent(settings: Settings): Record<string, unknown> {
+  return {
       kind: 'Agent',
       llm: { model: settings.llm.model, api_key: settings.llm.apiKey, base_url: settings.llm.baseUrl, usage_id: 'agent' },
       tools: [
@@ -51,12 +78,23 @@ export function conversationRequest(settings: Settings): Record<string, unknown>
         { name: 'task_tracker', params: {} }
       ],
       system_prompt_kwargs: { cli_mode: true }
-    },
-    workspace: { kind: 'LocalWorkspace', working_dir: settings.workingDir },
-    initial_message: null,
-    max_iterations: settings.maxIterations,
-    stuck_detection: true,
-    confirmation_policy: { kind: 'NeverConfirm' }
+  }
+}
+
+/**
+ * ACP conversations were created and read under /api/acp/conversations from v1.15.0 until
+ * v1.27.0, and under /api/conversations since (protocol.md §G): chosen by version, the other
+ * route tried when the first answers 404 or 422.
+ */
+async function createConversation(server: AgentServer, capabilities: Capabilities, settings: Settings): Promise<ConversationState & { id: string }> {
+  const request = conversationRequest(settings)
+  if (settings.agent.kind !== 'acp') return server.createConversation(request)
+  const routes = capabilities.acpRoutes ? [ACP_CONVERSATIONS, CONVERSATIONS] : [CONVERSATIONS, ACP_CONVERSATIONS]
+  try {
+    return await server.createConversation(request, routes[0])
+  } catch (err) {
+    if (!(err instanceof HttpError) || (err.status !== 404 && err.status !== 422)) throw err
+    return server.createConversation(request, routes[1])
   }
 }
 
@@ -67,7 +105,7 @@ export function conversationRequest(settings: Settings): Record<string, unknown>
  */
 export async function runConversation(server: AgentServer, capabilities: Capabilities, settings: Settings, log: EventLog, hooks: ConversationHooks): Promise<ConversationOutcome> {
   const { signal } = hooks
-  const conversation = await untilAborted(server.createConversation(conversationRequest(settings)), signal)
+  const conversation = await untilAborted(createConversation(server, capabilities, settings), signal)
   const id = conversation.id
   hooks.onConversationId(id)
   info(`Conversation ${id} created in ${settings.workingDir}.`)
@@ -96,10 +134,22 @@ export async function runConversation(server: AgentServer, capabilities: Capabil
   })
 
   try {
-    let ending: Ending
+    let ending: Ending = 'ended'
     let failure: string | undefined
+    const turns: TurnResult[] = []
+    const messages = [settings.prompt, ...settings.followUps]
+    const deadline = Date.now() + settings.runTimeoutMs
     try {
-      ending = await followRun({ server, settings, log, id, stream, watcher, waker, hooks, overBudget, fatal: () => fatal })
+      await untilAborted(stream.open(), signal)
+      for (const [index, message] of messages.entries()) {
+        const costBefore = totalsOf(watcher.stats).cost
+        log.startTurn()
+        if (index > 0) info(`Follow-up ${index} of ${messages.length - 1}: ${message.split('\n')[0].slice(0, 120)}`)
+        ending = await followRun({ server, settings, log, id, stream, watcher, waker, hooks, overBudget, fatal: () => fatal }, message, deadline)
+        const status = statusOf(ending, watcher.ended)
+        turns.push({ turn: index + 1, status, cost: round(totalsOf(watcher.stats).cost - costBefore), final_message: log.lastFinishMessage ?? log.lastAgentMessage ?? '' })
+        if (status !== 'finished') break
+      }
     } catch (err) {
       ending = signal.aborted ? 'cancelled' : 'failed'
       failure = errorMessage(err)
@@ -118,12 +168,16 @@ export async function runConversation(server: AgentServer, capabilities: Capabil
       }
     }
     const status = statusOf(ending, watcher.ended)
+    finalMessage = finalMessage || log.lastFinishMessage || log.lastAgentMessage || ''
+    const lastTurn = turns.at(-1)
+    if (lastTurn) Object.assign(lastTurn, { status, final_message: finalMessage })
     return {
       conversationId: id,
       status,
       error: failure ?? describeFailure(status, ending, watcher.ended, log.lastError, settings),
-      finalMessage: finalMessage || log.lastFinishMessage || log.lastAgentMessage || '',
-      totals: totalsOf(watcher.stats)
+      finalMessage,
+      totals: totalsOf(watcher.stats),
+      turns
     }
   } finally {
     stream.close()
@@ -150,17 +204,16 @@ interface RunContext {
   fatal: () => Error | undefined
 }
 
-/** Sends the prompt, runs, and waits for the run's end, a limit or a cancel. */
-async function followRun({ server, settings, log, id, stream, watcher, waker, hooks, overBudget, fatal }: RunContext): Promise<Ending> {
+/** Sends one message, runs, and waits for the run's end, a limit (`deadline`: the whole conversation's) or a cancel. */
+async function followRun({ server, settings, log, id, stream, watcher, waker, hooks, overBudget, fatal }: RunContext, message: string, deadline: number): Promise<Ending> {
   const { signal } = hooks
-  await untilAborted(stream.open(), signal)
-  await untilAborted(server.sendMessage(id, settings.prompt), signal)
+  await untilAborted(server.sendMessage(id, message), signal)
+  waker.rearm()
   watcher.runRequested()
   await untilAborted(server.run(id), signal)
   const runStarted = Date.now()
   info('Prompt sent; the agent is running.')
 
-  const deadline = runStarted + settings.runTimeoutMs
   let lastPoll = runStarted
   let lastHeartbeat = runStarted
   let pollFailures = 0
@@ -227,6 +280,10 @@ async function collect(server: AgentServer, id: string, stream: EventStream, wat
   })
   const done = await withDeadline(Promise.race([work, afterAbort(signal, CANCEL_BUDGET_MS).then(() => false)]), budgetMs)
   if (!done) warning('Collecting the final state took too long; reporting what was received.')
+}
+
+function round(cost: number): number {
+  return Number(cost.toFixed(6))
 }
 
 function statusOf(ending: Ending, executionStatus: string | undefined): RunStatus {

@@ -25,6 +25,12 @@ export class EventLog {
     this.fd = openSync(path, 'w')
   }
 
+  /** A new message was sent: the final answer of the previous run is no longer the latest. */
+  startTurn(): void {
+    this.lastFinishMessage = undefined
+    this.lastAgentMessage = undefined
+  }
+
   record(event: AgentEvent, json: string): void {
     if (this.fd !== undefined) writeSync(this.fd, `${redact(json)}\n`)
     this.count++

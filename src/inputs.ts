@@ -40,19 +40,41 @@ export const Input = {
   allowedBots: 'allowed-bots',
   allowForkCode: 'allow-fork-code',
   sandboxSecrets: 'sandbox-secrets',
+  agent: 'agent',
+  acpCommand: 'acp-command',
+  acpModel: 'acp-model',
+  dryRun: 'dry-run',
+  followUp: 'follow-up',
+  mode: 'mode',
+  results: 'results',
+  expectedCells: 'expected-cells',
+  sweepOlderThan: 'sweep-older-than',
+  sweepDryRun: 'sweep-dry-run',
   matrix: 'matrix'
 } as const
 
 export const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'] as const
 export const RESOURCE_FACTORS = [1, 2, 4, 8] as const
 export const EXIT_ACTIONS = ['stop', 'pause', 'keep'] as const
+export const MODES = ['run', 'aggregate', 'sweep'] as const
 
 export type PullPolicy = (typeof PULL_POLICIES)[number]
 export type ResourceFactor = (typeof RESOURCE_FACTORS)[number]
 export type ExitAction = (typeof EXIT_ACTIONS)[number]
+export type Mode = (typeof MODES)[number]
 
 export interface Settings {
+  /** run: one conversation; aggregate: merge matrix results; sweep: stop this repository's stale runtimes. */
+  mode: Mode
+  aggregate: { patterns: string[]; expectedCells: string[] }
+  sweep: { olderThanMinutes: number; dryRun: boolean }
   prompt: string
+  /** Further messages, each sent once the previous run has finished. */
+  followUps: string[]
+  /** Validate, check the image, run the gate, render: provision nothing. */
+  dryRun: boolean
+  /** The default OpenHands agent, or an ACP agent (an agent CLI spoken to over the Agent Client Protocol). */
+  agent: { kind: 'openhands' } | { kind: 'acp'; command: string[]; model: string | null }
   llm: { model: string; apiKey: string; baseUrl: string | null }
   runtimeApi: { url: string; apiKey: string }
   image: string
@@ -146,13 +168,27 @@ export function readSettings(read: Read = name => core.getInput(name), ctx: Gith
       return undefined as T
     }
   }
-
-  if (!llmApiKey) problems.push(`Input '${Input.llmApiKey}' is required: the API key of the LLM provider.`)
-  if (!runtimeApiKey) problems.push(`Input '${Input.runtimeApiKey}' is required: the OpenHands Runtime API key.`)
+  const mode = check(() => oneOf(Input.mode, read(Input.mode) || 'run', MODES))
+  const running = mode === 'run'
+  // Each mode needs only its own inputs: aggregate touches no remote API, sweep only the Runtime API.
+  if (running && !llmApiKey) problems.push(`Input '${Input.llmApiKey}' is required: the API key of the LLM provider.`)
+  if (mode !== 'aggregate' && !runtimeApiKey) problems.push(`Input '${Input.runtimeApiKey}' is required: the OpenHands Runtime API key.`)
 
   const settings: Settings = {
+    mode,
+    aggregate: {
+      patterns: (read(Input.results) || '**/result.json').split(/\r?\n/).map(line => line.trim()).filter(Boolean),
+      expectedCells: list(read(Input.expectedCells))
+    },
+    sweep: {
+      olderThanMinutes: check(() => count(Input.sweepOlderThan, read(Input.sweepOlderThan) || '120', 7 * 24 * 60)),
+      dryRun: check(() => boolean(Input.sweepDryRun, read(Input.sweepDryRun) || 'true'))
+    },
     // Text a stranger may have written reaches the model: drop what a reviewer cannot see.
-    prompt: check(() => (GATED_EVENTS.has(ctx.eventName) ? stripHiddenContent(readPrompt(read, ctx.workspace)) : readPrompt(read, ctx.workspace))),
+    prompt: running ? check(() => (GATED_EVENTS.has(ctx.eventName) ? stripHiddenContent(readPrompt(read, ctx.workspace)) : readPrompt(read, ctx.workspace))) : '',
+    followUps: running ? check(() => followUps(read(Input.followUp))) : [],
+    dryRun: check(() => boolean(Input.dryRun, read(Input.dryRun) || 'false')),
+    agent: check(() => agentSpec(read)),
     llm: {
       model: check(() => token(Input.llmModel, read(Input.llmModel) || DEFAULTS.llmModel)),
       apiKey: llmApiKey,
@@ -220,6 +256,41 @@ export function readRuntimeApiKey(read: Read = name => core.getInput(name)): str
   const key = read(Input.runtimeApiKey)
   addSecret(key)
   return key
+}
+
+function agentSpec(read: Read): Settings['agent'] {
+  const kind = oneOf(Input.agent, read(Input.agent) || 'openhands', ['openhands', 'acp'] as const)
+  const command = read(Input.acpCommand).trim()
+  if (kind === 'openhands') {
+    if (command) throw new Error(`Input '${Input.acpCommand}' is only for agent: acp.`)
+    return { kind }
+  }
+  if (!command) throw new Error(`Input '${Input.acpCommand}' is required with agent: acp (e.g. claude-agent-acp).`)
+  return { kind, command: command.split(/\s+/), model: read(Input.acpModel).trim() || null }
+}
+
+/**
+ * Follow-up messages: a YAML list in a block scalar (`- first`, `- second`, items may span
+ * indented lines), or else one message per line.
+ */
+export function followUps(value: string): string[] {
+  const lines = value.split(/\r?\n/)
+  const content = lines.filter(line => line.trim())
+  if (!content.length) return []
+  if (!/^\s*- /.test(content[0])) return content.map(line => line.trim())
+  const items: string[] = []
+  for (const line of lines) {
+    const item = /^\s*- (.*)$/.exec(line)
+    if (item) items.push(unquote(item[1].trim()))
+    else if (line.trim() && items.length) items[items.length - 1] += `\n${line.trim()}`
+    else if (line.trim()) throw new Error(`Input '${Input.followUp}': a YAML list must start every item with '- '.`)
+  }
+  return items.filter(Boolean)
+}
+
+function unquote(text: string): string {
+  const quoted = /^(["'])(.*)\1$/s.exec(text)
+  return quoted ? quoted[2] : text
 }
 
 /** Logins, separated by commas, spaces or new lines. */

@@ -3,18 +3,19 @@ import { join } from 'node:path'
 import * as core from '@actions/core'
 import { capabilitiesOf } from './agent-server/capabilities.js'
 import { AgentServer } from './agent-server/client.js'
-import { runConversation } from './conversation.js'
+import { conversationRequest, runConversation } from './conversation.js'
 import { EventLog } from './event-log.js'
 import { preflightImage } from './image.js'
 import { checkActor, checkForkCode, type Verdict } from './gate.js'
 import { readGithubContext, type GithubContext } from './github-context.js'
 import { readSettings, type Settings } from './inputs.js'
 import { errorMessage, fail, info, notice, phase, warning } from './log.js'
+import { commentMarker, renderProgressComment } from './report/comment.js'
 import { Reporter } from './report/reporter.js'
 import { writeInputErrorSummary } from './report/summary.js'
 import { buildResult, type Outcome } from './report/result.js'
 import { RuntimeApi } from './runtime/client.js'
-import { provisionRuntime } from './runtime/provision.js'
+import { provisionRuntime, startRequest } from './runtime/provision.js'
 import { releaseRuntime } from './runtime/release.js'
 import { markRuntimeReleased, saveOutputDir, saveRuntimeId, saveSession } from './state.js'
 import { untilAborted } from './timing.js'
@@ -43,6 +44,7 @@ export async function runMain(): Promise<void> {
   for (const notice of settings.notices) warning(notice)
   const verdict = await admit(ctx, settings)
   if (!verdict.allowed) return skip(settings, startedAt, verdict)
+  if (settings.dryRun) return dryRun(settings, startedAt)
 
   const cancellation = cancelOnSignals()
   const { signal } = cancellation
@@ -142,6 +144,22 @@ async function skip(settings: Settings, startedAt: Date, verdict: { reason: stri
   await new Reporter({ ...settings, github: { ...settings.github, commentOn: null } }).record(result)
   if (verdict.fail) fail(reason)
   else notice(reason)
+}
+
+/** Everything but the spending: the image is checked and the requests are shown, nothing is provisioned. */
+async function dryRun(settings: Settings, startedAt: Date): Promise<void> {
+  await phase('Dry run', async () => {
+    await preflightImage(settings.image, 0)
+    info(`Would start a runtime: ${JSON.stringify(startRequest(settings))}`)
+    info(`Would create the conversation: ${JSON.stringify(conversationRequest(settings))}`)
+    const messages = [settings.prompt, ...settings.followUps]
+    messages.forEach((message, index) => info(`Message ${index + 1} of ${messages.length}:\n${message}`))
+    if (settings.github.commentOn !== null) {
+      const progress = { phase: 'provisioning' as const, steps: 0, cost: 0, elapsedMs: 0 }
+      info(`Would comment on #${settings.github.commentOn}:\n${renderProgressComment(commentMarker(settings.github.cellKey), progress, { runUrl: settings.github.runUrl })}`)
+    }
+  }).catch(err => fail(`Dry run: ${errorMessage(err)}`))
+  await skip(settings, startedAt, { reason: 'dry-run is true; nothing was provisioned' })
 }
 
 async function refuseEarly(reason: string): Promise<void> {

@@ -13,6 +13,8 @@ export interface Capabilities {
   interrupt: boolean
   /** File upload/download with `?path=` (v1.13.1+); older servers only have `/api/file/upload/{path}`. */
   fileQueryRoutes: boolean
+  /** ACP conversations are created and read under /api/acp/conversations (v1.15.0 until v1.27.0). */
+  acpRoutes: boolean
 }
 
 export function capabilitiesOf(version: string | undefined): Capabilities {
@@ -23,7 +25,8 @@ export function capabilitiesOf(version: string | undefined): Capabilities {
     firstMessageAuth: atLeast('1.18.1'),
     finalResponse: atLeast('1.17.0'),
     interrupt: atLeast('1.23.0'),
-    fileQueryRoutes: atLeast('1.13.1')
+    fileQueryRoutes: atLeast('1.13.1'),
+    acpRoutes: v !== undefined && atLeast('1.15.0') && !atLeast('1.27.0')
   }
 }
 

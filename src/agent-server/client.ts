@@ -14,6 +14,10 @@ export interface EventPage {
   next_page_id?: string | null
 }
 
+export const CONVERSATIONS = '/api/conversations'
+/** Where ACP conversations were created and read from v1.15.0 until v1.27.0 (protocol.md §G). */
+export const ACP_CONVERSATIONS = '/api/acp/conversations'
+
 /** Search pages hold at most 100 events: a larger limit makes the server answer 500 (protocol.md B.9). */
 const PAGE_LIMIT = 100
 
@@ -39,15 +43,19 @@ export class AgentServer {
     return reply.body ?? {}
   }
 
-  async createConversation(request: unknown): Promise<ConversationState & { id: string }> {
-    const reply = await this.call<ConversationState & { id?: string; conversation_id?: string }>('POST', '/api/conversations', { json: request, timeoutMs: 120_000 })
+  /** Where the conversation is read back: the route it was created under. */
+  private conversationsRoute = CONVERSATIONS
+
+  async createConversation(request: unknown, route = CONVERSATIONS): Promise<ConversationState & { id: string }> {
+    const reply = await this.call<ConversationState & { id?: string; conversation_id?: string }>('POST', route, { json: request, timeoutMs: 120_000 })
+    this.conversationsRoute = route
     const id = reply.body?.id ?? reply.body?.conversation_id
     if (!id) throw new Error('Agent server POST /api/conversations: no conversation id in the response.')
     return { ...reply.body, id }
   }
 
   async getConversation(id: string, tuning?: Tuning): Promise<ConversationState> {
-    const reply = await this.call<ConversationState>('GET', `/api/conversations/${id}`, { accept: [404], ...tuning })
+    const reply = await this.call<ConversationState>('GET', `${this.conversationsRoute}/${id}`, { accept: [404], ...tuning })
     if (reply.status === 404) throw new ConversationGoneError('Agent server GET /api/conversations/{id}')
     return reply.body
   }
@@ -127,7 +135,7 @@ export class AgentServer {
 
   private async call<T>(method: 'GET' | 'POST', path: string, options: Omit<CallOptions, 'call' | 'method'> = {}) {
     const headers: Record<string, string> = this.sessionApiKey ? { 'X-Session-API-Key': this.sessionApiKey } : {}
-    const call = `Agent server ${method} ${path.replace(/\/conversations\/[^/]+/, '/conversations/{id}').replace(/\/api\/file\/(upload|download)\/.*/, '/api/file/$1/{path}')}`
+    const call = `Agent server ${method} ${path.replace(/\/conversations\/(?!search|count)[^/]+/, '/conversations/{id}').replace(/\/api\/file\/(upload|download)\/.*/, '/api/file/$1/{path}')}`
     try {
       return await callJson<T>(`${this.baseUrl}${path}`, { timeoutMs: 30_000, ...options, call, method, headers })
     } catch (err) {

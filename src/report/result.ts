@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { ConversationOutcome, RunStatus } from '../conversation.js'
+import type { ConversationOutcome, RunStatus, TurnResult } from '../conversation.js'
 import type { Settings } from '../inputs.js'
 import type { Changes } from '../workspace.js'
 import { redact } from '../secrets.js'
@@ -35,6 +35,8 @@ export interface RunResult {
   /** The agent's changes as a binary patch; null when they were not collected. */
   patch_file: string | null
   changed_files: string[]
+  /** One entry per message sent: the prompt, then each follow-up. */
+  turns: TurnResult[]
 }
 
 /** Written redacted: the agent may have printed a secret into its final message or error. */
@@ -79,7 +81,8 @@ export function buildResult(
     result_file: join(settings.outputDir, 'result.json'),
     base_commit: run.baseCommit ?? null,
     patch_file: run.changes?.patchFile ?? null,
-    changed_files: run.changes?.changedFiles ?? []
+    changed_files: run.changes?.changedFiles ?? [],
+    turns: outcome.turns ?? []
   }
 }
 

@@ -27,6 +27,15 @@ export interface StartRequest {
   resource_factor?: number
 }
 
+/** An entry of GET /list (protocol.md A.2): no pod_status, and no promised timestamp. */
+export interface ListedRuntime {
+  runtimeId: string
+  sessionId: string
+  status: string
+  /** created_at, started_at or start_time as the entry gives it (ISO or epoch seconds), when it gives one. */
+  createdAt?: string | number
+}
+
 type Tuning = Pick<CallOptions, 'timeoutMs' | 'retries'>
 
 /** The hosted OpenHands Runtime API: one method per endpoint the action uses. */
@@ -59,6 +68,18 @@ export class RuntimeApi {
 
   async resume(runtimeId: string): Promise<void> {
     await this.call('POST', '/resume', { json: { runtime_id: runtimeId }, timeoutMs: 300_000 })
+  }
+
+  /** Every runtime of the API key that the API still lists (stopped ones drop out after a while). */
+  async list(): Promise<ListedRuntime[]> {
+    const reply = await this.call<{ runtimes?: unknown }>('GET', '/list', { timeoutMs: 30_000 })
+    if (!Array.isArray(reply.body?.runtimes)) throw new Error('Runtime API GET /list: invalid response (no runtimes list).')
+    return (reply.body.runtimes as Array<Record<string, unknown> | null>).flatMap(entry => {
+      const runtimeId = str(entry?.runtime_id) ?? str(entry?.id)
+      if (!entry || !runtimeId) return []
+      const createdAt = [entry.created_at, entry.started_at, entry.start_time].find(v => typeof v === 'number' || (typeof v === 'string' && v !== ''))
+      return [{ runtimeId, sessionId: str(entry.session_id) ?? '', status: str(entry.status)?.toLowerCase() ?? 'unknown', createdAt: createdAt as string | number | undefined }]
+    })
   }
 
   private async release(path: string, runtimeId: string, tuning: Tuning): Promise<boolean> {

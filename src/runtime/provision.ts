@@ -106,7 +106,7 @@ export function startRequest(settings: Settings): StartRequest {
     image: settings.image,
     command: '/usr/local/bin/openhands-agent-server --port 60000',
     working_dir: '/',
-    environment: {},
+    environment: settings.agent.kind === 'acp' ? acpEnvironment(settings) : {},
     session_id: settings.sessionId,
     run_as_user: 10001,
     fs_group: 10001,
@@ -114,6 +114,21 @@ export function startRequest(settings: Settings): StartRequest {
     runtime_class: 'sysbox-runc',
     ...(settings.resourceFactor !== 1 ? { resource_factor: settings.resourceFactor } : {})
   }
+}
+
+/**
+ * An ACP agent CLI reads its provider key (and a proxy URL, from llm-base-url) from its
+ * environment; the OpenHands example forwards them at /start, as here (protocol.md §G).
+ */
+export function acpEnvironment(settings: Settings): Record<string, string> {
+  if (settings.agent.kind !== 'acp') return {}
+  const command = settings.agent.command.join(' ').toLowerCase()
+  const [key, url] = /codex|openai/.test(command)
+    ? ['OPENAI_API_KEY', 'OPENAI_BASE_URL']
+    : /gemini/.test(command)
+      ? ['GEMINI_API_KEY', 'GOOGLE_GEMINI_BASE_URL']
+      : ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL']
+  return { [key]: settings.llm.apiKey, ...(settings.llm.baseUrl ? { [url]: settings.llm.baseUrl } : {}) }
 }
 
 /**

@@ -141,7 +141,7 @@ export class AgentServer {
 
   private serverInfo(): Json {
     const now = Date.now()
-    const version = this.ctx.serverVersion
+    const version = this.ctx.reportedVersion
     const idleTimeout = Number((this.runtime.startBody as { environment?: Record<string, string> } | undefined)?.environment?.OH_RUNTIME_IDLE_TIMEOUT_SECONDS ?? 1200)
     return {
       uptime: (now - this.bootedAt) / 1000,

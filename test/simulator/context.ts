@@ -9,6 +9,7 @@ import type { ServerFeatures } from './version.js'
 export interface SimContext {
   readonly runtimeApiKey: string
   readonly serverVersion: string
+  readonly reportedVersion: string
   readonly features: ServerFeatures
   readonly provisioningMs: number
   readonly script: AgentScript

@@ -30,10 +30,15 @@ export function addConversationRoutes(router: Router, server: AgentServer): void
     )
   }
 
-  router
-    .add('POST', base, async req => {
-      const body = asObject(req.body)
-      reject(req, startRequestProblems(body))
+  const create = async (req: Req, acpRoute: boolean): Promise<Res> => {
+    const body = asObject(req.body)
+    const isAcp = (body.agent as Json | undefined)?.kind === 'ACPAgent'
+    // Where an ACPAgent may be created depends on the version (protocol.md §G).
+    if (isAcp && !acpRoute && !server.features.acpOnConversations) {
+      reject(req, [server.features.acpRoutes ? 'agent: ACPAgent conversations are created under /api/acp/conversations' : "agent.kind: 'ACPAgent' is not a known agent kind"])
+    }
+    if (acpRoute && !isAcp) reject(req, ['agent: only ACPAgent conversations are created here'])
+    reject(req, startRequestProblems(body))
       const existingId = typeof body.conversation_id === 'string' ? server.conversation(body.conversation_id) : undefined
       if (existingId) return { status: 200, body: existingId.info(includeSkills(req)) }
       const conversation = await server.createConversation(body)
@@ -44,21 +49,34 @@ export function addConversationRoutes(router: Router, server: AgentServer): void
         conversation.run()
       }
       return { status: 201, body: conversation.info(includeSkills(req)) }
-    })
-    .add('GET', `${base}/search`, req => {
-      const limit = Number(one(req.query, 'limit') ?? 100)
-      if (limit > 100) throw assertionFailure()
-      const status = one(req.query, 'status')
-      const order = one(req.query, 'sort_order') ?? 'CREATED_AT_DESC'
-      let items = [...server.conversations.values()].filter(c => !status || c.executionStatus === status)
-      if (order.endsWith('_DESC')) items = items.reverse()
-      const infos = items.map(c => c.info(includeSkills(req)) as Json & { id: string })
-      return { body: page(infos, one(req.query, 'page_id'), limit) }
-    })
-    .add('GET', `${base}/count`, req => {
-      const status = one(req.query, 'status')
-      return { body: [...server.conversations.values()].filter(c => !status || c.executionStatus === status).length }
-    })
+  }
+  const listing = (req: Req): Res => {
+    const limit = Number(one(req.query, 'limit') ?? 100)
+    if (limit > 100) throw assertionFailure()
+    const status = one(req.query, 'status')
+    const order = one(req.query, 'sort_order') ?? 'CREATED_AT_DESC'
+    let items = [...server.conversations.values()].filter(c => !status || c.executionStatus === status)
+    if (order.endsWith('_DESC')) items = items.reverse()
+    const infos = items.map(c => c.info(includeSkills(req)) as Json & { id: string })
+    return { body: page(infos, one(req.query, 'page_id'), limit) }
+  }
+  const counting = (req: Req): Res => {
+    const status = one(req.query, 'status')
+    return { body: [...server.conversations.values()].filter(c => !status || c.executionStatus === status).length }
+  }
+
+  if (server.features.acpRoutes) {
+    router
+      .add('POST', '/api/acp/conversations', req => create(req, true))
+      .add('GET', '/api/acp/conversations/search', listing)
+      .add('GET', '/api/acp/conversations/count', counting)
+      .add('GET', '/api/acp/conversations/{conversation_id}', req => ({ body: find(req).info(includeSkills(req)) }))
+  }
+
+  router
+    .add('POST', base, req => create(req, false))
+    .add('GET', `${base}/search`, listing)
+    .add('GET', `${base}/count`, counting)
     .add('GET', base, req => {
       const ids = req.query.ids === undefined ? [] : ([] as string[]).concat(req.query.ids)
       return { body: ids.map(id => server.conversation(id)?.info(includeSkills(req)) ?? null) }

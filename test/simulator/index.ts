@@ -31,6 +31,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const ctx: SimContext = {
     runtimeApiKey,
     serverVersion,
+    reportedVersion: options.reportedVersion ?? serverVersion,
     features: featuresOf(serverVersion),
     provisioningMs: options.provisioningMs ?? 300,
     script: options.script ?? defaultScript,
@@ -83,7 +84,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         sessionId: init.sessionId,
         image: 'ghcr.io/openhands/agent-server:main-python',
         status: init.status,
-        podStatus: init.podStatus ?? 'ready'
+        podStatus: init.podStatus ?? 'ready',
+        createdAt: init.createdAt
       })
       runtimes.push(runtime)
       return runtime

@@ -62,6 +62,8 @@ function runtimeApiRoutes(ctx: SimContext, registry: RuntimeRegistry): Router {
     return runtime
   }
   const latestOfSession = (sessionId: string): Runtime | undefined => registry.runtimes.findLast(r => r.sessionId === sessionId)
+  // Starts still binding their agent server count against faults.maxRunning too.
+  let starting = 0
 
   return new Router()
     .add('POST', '/start', async req => {
@@ -69,8 +71,17 @@ function runtimeApiRoutes(ctx: SimContext, registry: RuntimeRegistry): Router {
       const sessionId = body.session_id as string
       const existing = latestOfSession(sessionId)
       if (existing?.status === 'running') return { body: existing.startView() }
-      const runtime = await registry.startRuntime(sessionId, body.image as string, body)
-      return { body: runtime.startView() }
+      const limit = ctx.faults.maxRunning
+      if (limit !== null && registry.runtimes.filter(r => r.status === 'running').length + starting >= limit) {
+        return { status: 429, body: { detail: `At most ${limit} running runtimes` }, headers: { 'retry-after': '1' } }
+      }
+      starting++
+      try {
+        const runtime = await registry.startRuntime(sessionId, body.image as string, body)
+        return { body: runtime.startView() }
+      } finally {
+        starting--
+      }
     })
     .add('GET', '/sessions/{session_id}', req => {
       const runtime = latestOfSession(req.params.session_id)

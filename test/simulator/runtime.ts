@@ -16,6 +16,8 @@ export interface RuntimeInit {
   status?: Status
   /** Pre-set pod status for runtimes added by tests; 'ready' skips provisioning. */
   podStatus?: string
+  /** created_at of GET /list, epoch ms (default: now); null = the entry has none. */
+  createdAt?: number | null
 }
 
 /** One runtime of the Runtime API: a pod whose readiness is simulated, running one agent server. */
@@ -26,6 +28,7 @@ export class Runtime implements SimRuntime {
   readonly image: string
   readonly startBody: unknown
   readonly startedAt = Date.now()
+  readonly createdAt: number | null
   status: Status = 'running'
   stoppedAt?: number
   pausedAt?: number
@@ -46,6 +49,7 @@ export class Runtime implements SimRuntime {
     this.sessionId = init.sessionId
     this.image = init.image
     this.startBody = init.startBody
+    this.createdAt = init.createdAt === undefined ? this.startedAt : init.createdAt
     this.server = new AgentServer(ctx, this, listening)
     if (init.status === 'stopped') {
       this.markStopped()
@@ -182,7 +186,7 @@ export class Runtime implements SimRuntime {
       url: this.url,
       session_api_key: this.sessionApiKey,
       image: this.image,
-      created_at: new Date(this.startedAt).toISOString()
+      ...(this.createdAt === null ? {} : { created_at: new Date(this.createdAt).toISOString() })
     }
   }
 

@@ -6,6 +6,8 @@ export interface SimulatorOptions {
   runtimeApiKey?: string
   /** Agent-server version reported by /server_info; selects the routes of that version (protocol.md §B.14). */
   serverVersion?: string
+  /** What /server_info says, when it should differ from the behaviour (e.g. a dev build that reports no release). */
+  reportedVersion?: string
   /** Time from /start (or /resume) until pod_status 'ready'; 'pending' turns 'running' at half of it. */
   provisioningMs?: number
   /** What the scripted agent does on each /run. */
@@ -34,7 +36,8 @@ export interface Simulator {
   registryUrl: string
   /** What the registry stub holds: every image exists unless listed here. */
   registry: RegistryState
-  addRuntime(init: { sessionId: string; status: 'running' | 'paused' | 'stopped'; podStatus?: string }): SimRuntime
+  /** `createdAt` (epoch ms) backdates the runtime's created_at in GET /list; null leaves created_at out. */
+  addRuntime(init: { sessionId: string; status: 'running' | 'paused' | 'stopped'; podStatus?: string; createdAt?: number | null }): SimRuntime
   close(): Promise<void>
 }
 
@@ -51,6 +54,8 @@ export interface SimRuntime {
   /** The /start request body as received (undefined for addRuntime). */
   readonly startBody: unknown
   readonly startedAt: number
+  /** What GET /list gives as created_at (startedAt unless addRuntime set it); null = no timestamp. */
+  readonly createdAt: number | null
   readonly stoppedAt?: number
   readonly pausedAt?: number
   /** When pod_status last became 'ready'. */
@@ -105,6 +110,8 @@ export interface Faults {
   stopRuntimeAfterEvents: number | null
   /** The next N agent-server /api requests answer 503 'no available server'. */
   agentServerErrors: number
+  /** POST /start of a new runtime answers 429 with Retry-After: 1 while this many runtimes are running; null = no limit. */
+  maxRunning: number | null
 }
 
 export const NO_FAULTS: Faults = {
@@ -116,5 +123,6 @@ export const NO_FAULTS: Faults = {
   wsDropAfterEvents: null,
   wsSilent: false,
   stopRuntimeAfterEvents: null,
-  agentServerErrors: 0
+  agentServerErrors: 0,
+  maxRunning: null
 }

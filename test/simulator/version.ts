@@ -7,6 +7,10 @@ export interface ServerFeatures {
   fileQueryRoutes: boolean
   filePathRoutes: boolean
   readyRoute: boolean
+  /** ACP conversations are created, read and counted under /api/acp/conversations (v1.15.0 until v1.27.0, protocol.md §G). */
+  acpRoutes: boolean
+  /** ACPAgent goes through /api/conversations like any agent (v1.27.0+). */
+  acpOnConversations: boolean
 }
 
 export function featuresOf(version: string): ServerFeatures {
@@ -19,7 +23,9 @@ export function featuresOf(version: string): ServerFeatures {
     interrupt: at('1.23.0'),
     fileQueryRoutes: at('1.13.1'),
     filePathRoutes: !at('1.20.0'),
-    readyRoute: at('1.11.2')
+    readyRoute: at('1.11.2'),
+    acpRoutes: at('1.15.0') && !at('1.27.0'),
+    acpOnConversations: at('1.27.0')
   }
 }
 

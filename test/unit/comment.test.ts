@@ -29,6 +29,7 @@ const result = (over: Partial<RunResult> = {}): RunResult => ({
   base_commit: null,
   patch_file: null,
   changed_files: [],
+  turns: [],
   ...over
 })
 
