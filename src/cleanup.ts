@@ -66,3 +66,6 @@ async function finishReport(report: SavedReport): Promise<void> {
     warning(`Could not finish the run's report: ${errorMessage(err)}`)
   }
 }
+
+/** The name @github/local-action calls for the post step (`npm run local`). */
+export const run = runPost

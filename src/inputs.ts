@@ -201,7 +201,7 @@ export function readSettings(read: Read = name => core.getInput(name), ctx: Gith
     image: check(() => imageReference(read(Input.image) || defaultImage(ctx))),
     imagePullPolicy: check(() => oneOf(Input.imagePullPolicy, read(Input.imagePullPolicy) || 'IfNotPresent', PULL_POLICIES)),
     resourceFactor: check(() => resourceFactor(read(Input.resourceFactor) || '1')),
-    sessionId: check(() => sessionId(read(Input.sessionId), ctx, read(Input.matrix))),
+    sessionId: '',
     startupTimeoutMs: check(() => number(Input.startupTimeout, read(Input.startupTimeout) || DEFAULTS.startupTimeout, { integer: true, max: 86_400 }) * 1000),
     runTimeoutMs: check(() => number(Input.timeoutMinutes, read(Input.timeoutMinutes) || DEFAULTS.timeoutMinutes, { max: 7 * 24 * 60 }) * 60_000),
     maxIterations: check(() => number(Input.maxIterations, read(Input.maxIterations) || DEFAULTS.maxIterations, { integer: true, max: 100_000 })),
@@ -236,6 +236,7 @@ export function readSettings(read: Read = name => core.getInput(name), ctx: Gith
   }
   const comment = check(() => oneOf(Input.comment, read(Input.comment) || 'auto', ['auto', 'true', 'false'] as const))
   const cell = check(() => canonicalMatrix(read(Input.matrix)))
+  if (cell !== undefined) settings.sessionId = check(() => sessionId(read(Input.sessionId), ctx, cell))
   if (problems.length) throw new InputError(problems)
 
   const target = issueNumber(ctx)
@@ -431,14 +432,13 @@ export function defaultImage(ctx: GithubContext): string {
  * cell re-attaches to its own runtime and two cells never share one. The prefix depends on
  * the repository alone: `ohrr-<hash of owner/repo>-`.
  */
-export function sessionId(value: string, ctx: GithubContext, matrix: string): string {
+export function sessionId(value: string, ctx: GithubContext, cell: string): string {
   if (value) {
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(value)) {
       throw new Error(`Input '${Input.sessionId}' may hold letters, digits, '.', '_' and '-' (at most 128, starting with a letter or digit); got '${value}'.`)
     }
     return value
   }
-  const cell = canonicalMatrix(matrix)
   if (!ctx.repository || !ctx.runId) return `ohrr-local-${randomBytes(6).toString('hex')}`
   const job = ctx.job.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 24) || 'job'
   return `${sessionPrefix(ctx.repository)}${ctx.runId}-${job}-${shortHash(`${ctx.job}\n${cell}`)}`

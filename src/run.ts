@@ -189,3 +189,6 @@ function cancelOnSignals(): { signal: AbortSignal; dispose: () => void } {
     }
   }
 }
+
+/** The name @github/local-action calls (`npm run local`); the runner uses dist/main. */
+export const run = runMain

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { GithubContext } from '../../src/github-context.js'
-import { defaultImage, InputError, readSettings, sessionId, sessionPrefix } from '../../src/inputs.js'
+import { canonicalMatrix, defaultImage, followUps, InputError, readSettings, sessionId, sessionPrefix } from '../../src/inputs.js'
 
 const ctx = (over: Partial<GithubContext> = {}): GithubContext => ({
   eventName: 'push',
@@ -91,16 +91,25 @@ describe('defaultImage', () => {
 
 describe('sessionId', () => {
   it('is deterministic per cell and differs between cells', () => {
-    const a = sessionId('', ctx(), '{"task":"a","model":"x"}')
-    expect(sessionId('', ctx(), '{"model":"x","task":"a"}')).toBe(a)
-    expect(sessionId('', ctx(), '{"task":"b","model":"x"}')).not.toBe(a)
-    expect(sessionId('', ctx({ job: 'other' }), '{"task":"a","model":"x"}')).not.toBe(a)
+    const cell = (json: string) => canonicalMatrix(json)
+    const a = sessionId('', ctx(), cell('{"task":"a","model":"x"}'))
+    expect(sessionId('', ctx(), cell('{"model":"x","task":"a"}'))).toBe(a)
+    expect(sessionId('', ctx(), cell('{"task":"b","model":"x"}'))).not.toBe(a)
+    expect(sessionId('', ctx({ job: 'other' }), cell('{"task":"a","model":"x"}'))).not.toBe(a)
     expect(a.startsWith(sessionPrefix('octo-org/octo-repo'))).toBe(true)
     expect(sessionPrefix('octo-org/other')).not.toBe(sessionPrefix('octo-org/octo-repo'))
   })
   it('rejects malformed ids and matrix values', () => {
     expect(() => sessionId('has space', ctx(), 'null')).toThrowError(/'session-id'/)
-    expect(() => sessionId('', ctx(), '{nope')).toThrowError(/'matrix' must be JSON/)
+    expect(() => canonicalMatrix('{nope')).toThrowError(/'matrix' must be JSON/)
     expect(sessionId('my-session_1.2', ctx(), 'null')).toBe('my-session_1.2')
+  })
+})
+
+describe('followUps', () => {
+  it('reads one message per line, or a YAML list whose items may span lines', () => {
+    expect(followUps('')).toEqual([])
+    expect(followUps('first\n\nsecond\n')).toEqual(['first', 'second'])
+    expect(followUps('- first\n- "second: quoted"\n- third\n  continues here\n')).toEqual(['first', 'second: quoted', 'third\ncontinues here'])
   })
 })
