@@ -18,11 +18,12 @@ export const Output = {
   resultFile: 'result-file',
   patchFile: 'patch-file',
   changedFiles: 'changed-files',
-  commentUrl: 'comment-url'
+  commentUrl: 'comment-url',
+  aggregateFile: 'aggregate-file'
 } as const
 
 export function setRunOutputs(result: RunResult): void {
-  const values: Record<Exclude<(typeof Output)[keyof typeof Output], 'comment-url'>, string> = {
+  const values: Record<Exclude<(typeof Output)[keyof typeof Output], 'comment-url' | 'aggregate-file'>, string> = {
     [Output.status]: result.status,
     [Output.conversationId]: result.conversation_id ?? '',
     [Output.runtimeId]: result.runtime_id ?? '',

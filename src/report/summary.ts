@@ -46,7 +46,8 @@ export async function writeInputErrorSummary(message: string): Promise<void> {
   await write(redact(`## OpenHands agent run\n\n${headline}\n\n\`\`\`\n${message}\n\`\`\`\n`))
 }
 
-async function write(markdown: string): Promise<void> {
+/** Appends markdown (already redacted) to the job's step summary; skipped quietly outside a runner. */
+export async function write(markdown: string): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   try {
     await core.summary.addRaw(markdown, true).write()
