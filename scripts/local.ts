@@ -24,11 +24,20 @@ const env = {
   OPENHANDS_REGISTRY_MIRROR: `ghcr.io=${sim.registryUrl}`
 }
 const envFile = join(dir, '.env')
-writeFileSync(envFile, Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n') + '\n')
+writeFileSync(
+  envFile,
+  Object.entries(env)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n') + '\n'
+)
 
 const bin = join(REPO_ROOT, 'node_modules', '.bin', 'local-action')
 // Asynchronous: the simulator answers from this same process.
-const child = spawn(bin, ['run', REPO_ROOT, 'src/run.ts', envFile, '--post', 'src/cleanup.ts'], { cwd: REPO_ROOT, stdio: 'inherit', env: { ...process.env, ...env } })
+const child = spawn(bin, ['run', REPO_ROOT, 'src/run.ts', envFile, '--post', 'src/cleanup.ts'], {
+  cwd: REPO_ROOT,
+  stdio: 'inherit',
+  env: { ...process.env, ...env }
+})
 const result = await new Promise<{ status: number | null }>(resolve => child.on('close', status => resolve({ status })))
 const running = sim.runtimes.filter(r => r.status !== 'stopped').length
 const finished = sim.runtimes.length === 1 && [...sim.runtimes[0].conversations.values()][0]?.executionStatus === 'finished'

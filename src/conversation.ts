@@ -70,14 +70,14 @@ export function conversationRequest(settings: Settings): Record<string, unknown>
 
 function openhandsAgent(settings: Settings): Record<string, unknown> {
   return {
-      kind: 'Agent',
-      llm: { model: settings.llm.model, api_key: settings.llm.apiKey, base_url: settings.llm.baseUrl, usage_id: 'agent' },
-      tools: [
-        { name: 'terminal', params: {} },
-        { name: 'file_editor', params: {} },
-        { name: 'task_tracker', params: {} }
-      ],
-      system_prompt_kwargs: { cli_mode: true }
+    kind: 'Agent',
+    llm: { model: settings.llm.model, api_key: settings.llm.apiKey, base_url: settings.llm.baseUrl, usage_id: 'agent' },
+    tools: [
+      { name: 'terminal', params: {} },
+      { name: 'file_editor', params: {} },
+      { name: 'task_tracker', params: {} }
+    ],
+    system_prompt_kwargs: { cli_mode: true }
   }
 }
 
@@ -103,7 +103,13 @@ async function createConversation(server: AgentServer, capabilities: Capabilitie
  * end, a limit or a cancel; then collects the final state. Once the conversation exists,
  * failures become an outcome with status `error` and what was received so far.
  */
-export async function runConversation(server: AgentServer, capabilities: Capabilities, settings: Settings, log: EventLog, hooks: ConversationHooks): Promise<ConversationOutcome> {
+export async function runConversation(
+  server: AgentServer,
+  capabilities: Capabilities,
+  settings: Settings,
+  log: EventLog,
+  hooks: ConversationHooks
+): Promise<ConversationOutcome> {
   const { signal } = hooks
   const conversation = await untilAborted(createConversation(server, capabilities, settings), signal)
   const id = conversation.id
@@ -147,7 +153,12 @@ export async function runConversation(server: AgentServer, capabilities: Capabil
         if (index > 0) info(`Follow-up ${index} of ${messages.length - 1}: ${message.split('\n')[0].slice(0, 120)}`)
         ending = await followRun({ server, settings, log, id, stream, watcher, waker, hooks, overBudget, fatal: () => fatal }, message, deadline)
         const status = statusOf(ending, watcher.ended)
-        turns.push({ turn: index + 1, status, cost: round(totalsOf(watcher.stats).cost - costBefore), final_message: log.lastFinishMessage ?? log.lastAgentMessage ?? '' })
+        turns.push({
+          turn: index + 1,
+          status,
+          cost: round(totalsOf(watcher.stats).cost - costBefore),
+          final_message: log.lastFinishMessage ?? log.lastAgentMessage ?? ''
+        })
         if (status !== 'finished') break
       }
     } catch (err) {
@@ -205,7 +216,11 @@ interface RunContext {
 }
 
 /** Sends one message, runs, and waits for the run's end, a limit (`deadline`: the whole conversation's) or a cancel. */
-async function followRun({ server, settings, log, id, stream, watcher, waker, hooks, overBudget, fatal }: RunContext, message: string, deadline: number): Promise<Ending> {
+async function followRun(
+  { server, settings, log, id, stream, watcher, waker, hooks, overBudget, fatal }: RunContext,
+  message: string,
+  deadline: number
+): Promise<Ending> {
   const { signal } = hooks
   await untilAborted(server.sendMessage(id, message), signal)
   waker.rearm()
@@ -239,7 +254,7 @@ async function followRun({ server, settings, log, id, stream, watcher, waker, ho
         if (signal.aborted) return 'cancelled'
         if (err instanceof ConversationGoneError) throw err
         if (await hooks.runtimeGone().catch(() => false)) {
-          throw new Error(`The runtime was stopped or deleted during the run; the agent server stopped answering (${errorMessage(err)}).`)
+          throw new Error(`The runtime was stopped or deleted during the run; the agent server stopped answering (${errorMessage(err)}).`, { cause: err })
         }
         if (++pollFailures >= MAX_POLL_FAILURES) throw err
         warning(`Polling the conversation failed (${errorMessage(err)}); retrying.`)
@@ -300,7 +315,13 @@ function statusOf(ending: Ending, executionStatus: string | undefined): RunStatu
   }
 }
 
-function describeFailure(status: RunStatus, ending: Ending, executionStatus: string | undefined, lastError: string | undefined, settings: Settings): string | undefined {
+function describeFailure(
+  status: RunStatus,
+  ending: Ending,
+  executionStatus: string | undefined,
+  lastError: string | undefined,
+  settings: Settings
+): string | undefined {
   if (status === 'finished') return undefined
   if (ending in INTERRUPT_REASON) return `${INTERRUPT_REASON[ending as keyof typeof INTERRUPT_REASON](settings)}.`
   if (status === 'stuck') return 'The agent got stuck: the stuck detector stopped the conversation.'

@@ -30,7 +30,8 @@ export async function checkActor(ctx: GithubContext, settings: Settings, lookup:
   if (!GATED_EVENTS.has(ctx.eventName)) return { allowed: true }
   const sender = (ctx.event.sender ?? {}) as Sender
   const login = sender.login ?? ''
-  const text = [ctx.event.comment, ctx.event.review].map(part => (part as { body?: unknown } | undefined)?.body).find(body => typeof body === 'string') as string | undefined
+  const text = [ctx.event.comment, ctx.event.review].map(part => (part as { body?: unknown } | undefined)?.body).find(body => typeof body === 'string') as
+    string | undefined
   if (text?.includes(COMMENT_MARKER_PREFIX)) return refuse('the triggering comment is one this action wrote (it carries its marker)')
   if (login.toLowerCase() === ACTIONS_BOT) return refuse(`the event was sent by ${ACTIONS_BOT}, the identity this action writes as`)
   if (!login) return refuse('the event names no sender')
@@ -80,7 +81,7 @@ export function checkForkCode(ctx: GithubContext, checkout: string | null, allow
   if (ctx.eventName === 'pull_request') {
     return refuse(
       `pull request #${pr.number} comes from the fork ${head}, and GitHub gives workflows of fork pull requests no secrets. ` +
-        'Options: run on `pull_request_target` with a maintainer-applied label (and `allow-fork-code: true` to run on the fork\'s code), ' +
+        "Options: run on `pull_request_target` with a maintainer-applied label (and `allow-fork-code: true` to run on the fork's code), " +
         'run from `issue_comment` where a maintainer asks for it, or push the branch to this repository.'
     )
   }
@@ -117,7 +118,5 @@ function refuse(reason: string): Verdict {
 
 /** HTML comments, zero-width and bidirectional-control characters: invisible to a reviewer, visible to the model. */
 export function stripHiddenContent(text: string): string {
-  return text
-    .replace(/<!--[\s\S]*?(-->|$)/g, '')
-    .replace(/[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u00AD]/g, '')
+  return text.replace(/<!--[\s\S]*?(-->|$)/g, '').replace(/[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u00AD]/g, '')
 }

@@ -41,15 +41,7 @@ export class HttpError extends Error {
 
 const TRANSIENT_STATUS = new Set([429, 502, 503, 504])
 // Failures after which the server may have acted on the request: retried only when the call is idempotent.
-const TRANSIENT_NETWORK = new Set([
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'UND_ERR_SOCKET',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'AttemptTimeout'
-])
+const TRANSIENT_NETWORK = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'AttemptTimeout'])
 // Failures before the request reached the server: always safe to retry.
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH'])
 
@@ -75,9 +67,7 @@ export async function callJson<T = unknown>(url: string, options: CallOptions): 
     let delayMs = backoff(attempt)
     let failure: string
     try {
-      const attemptSignal = signal
-        ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)])
-        : AbortSignal.timeout(timeoutMs)
+      const attemptSignal = signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs)
       const res = await request(target, { method, headers, body, signal: attemptSignal })
       const ok = (res.statusCode >= 200 && res.statusCode < 300) || accept.includes(res.statusCode)
       if (ok && options.bytes) return { status: res.statusCode, body: Buffer.from(await res.body.arrayBuffer()) as T, headers: res.headers }

@@ -177,7 +177,10 @@ export function readSettings(read: Read = name => core.getInput(name), ctx: Gith
   const settings: Settings = {
     mode,
     aggregate: {
-      patterns: (read(Input.results) || '**/result.json').split(/\r?\n/).map(line => line.trim()).filter(Boolean),
+      patterns: (read(Input.results) || '**/result.json')
+        .split(/\r?\n/)
+        .map(line => line.trim())
+        .filter(Boolean),
       expectedCells: list(read(Input.expectedCells))
     },
     sweep: {
@@ -185,7 +188,9 @@ export function readSettings(read: Read = name => core.getInput(name), ctx: Gith
       dryRun: check(() => boolean(Input.sweepDryRun, read(Input.sweepDryRun) || 'true'))
     },
     // Text a stranger may have written reaches the model: drop what a reviewer cannot see.
-    prompt: running ? check(() => (GATED_EVENTS.has(ctx.eventName) ? stripHiddenContent(readPrompt(read, ctx.workspace)) : readPrompt(read, ctx.workspace))) : '',
+    prompt: running
+      ? check(() => (GATED_EVENTS.has(ctx.eventName) ? stripHiddenContent(readPrompt(read, ctx.workspace)) : readPrompt(read, ctx.workspace)))
+      : '',
     followUps: running ? check(() => followUps(read(Input.followUp))) : [],
     dryRun: check(() => boolean(Input.dryRun, read(Input.dryRun) || 'false')),
     agent: check(() => agentSpec(read)),
@@ -241,7 +246,8 @@ export function readSettings(read: Read = name => core.getInput(name), ctx: Gith
 
   const target = issueNumber(ctx)
   if (comment === 'true' || (comment === 'auto' && COMMENT_EVENTS.has(ctx.eventName))) {
-    if (!target) settings.notices.push(`Input '${Input.comment}' is ${comment}, but the ${ctx.eventName || 'local'} event names no issue or pull request: no comment.`)
+    if (!target)
+      settings.notices.push(`Input '${Input.comment}' is ${comment}, but the ${ctx.eventName || 'local'} event names no issue or pull request: no comment.`)
     else if (!githubToken) settings.notices.push(`No '${Input.githubToken}': no comment.`)
     else settings.github.commentOn = target
   }
@@ -329,7 +335,10 @@ function boolean(name: string, value: string): boolean {
 /** `openhands-<job>[-<matrix values>]`, in the characters artifact names allow. */
 function artifactName(job: string, cell: string): string {
   const values = cell === 'null' ? [] : Object.values(JSON.parse(cell) as Record<string, unknown>).map(v => (typeof v === 'string' ? v : JSON.stringify(v)))
-  let key = values.join('-').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '')
+  let key = values
+    .join('-')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
   if (key.length > 60) key = `${key.slice(0, 50)}-${shortHash(cell)}`
   return ['openhands', job || 'run', key].filter(Boolean).join('-')
 }
@@ -345,7 +354,7 @@ function readPrompt(read: Read, workspace: string): string {
   try {
     text = readFileSync(path, 'utf8')
   } catch (err) {
-    throw new Error(`Input '${Input.promptFile}': cannot read '${file}' (${(err as NodeJS.ErrnoException).code ?? 'error'}).`)
+    throw new Error(`Input '${Input.promptFile}': cannot read '${file}' (${(err as NodeJS.ErrnoException).code ?? 'error'}).`, { cause: err })
   }
   if (!text.trim()) throw new Error(`Input '${Input.promptFile}': '${file}' is empty.`)
   return text
@@ -440,7 +449,12 @@ export function sessionId(value: string, ctx: GithubContext, cell: string): stri
     return value
   }
   if (!ctx.repository || !ctx.runId) return `ohrr-local-${randomBytes(6).toString('hex')}`
-  const job = ctx.job.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 24) || 'job'
+  const job =
+    ctx.job
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 24) || 'job'
   return `${sessionPrefix(ctx.repository)}${ctx.runId}-${job}-${shortHash(`${ctx.job}\n${cell}`)}`
 }
 

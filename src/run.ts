@@ -77,16 +77,30 @@ export async function runMain(): Promise<void> {
   try {
     await phase('Checking the image', () => preflightImage(settings.image, settings.waitForImageSeconds, signal))
     const runtime = await phase('Provisioning the runtime', () =>
-      provisionRuntime(api, settings, id => {
-        runtimeId = id
-        saveRuntimeId(id)
-      }, signal)
+      provisionRuntime(
+        api,
+        settings,
+        id => {
+          runtimeId = id
+          saveRuntimeId(id)
+        },
+        signal
+      )
     )
     const server = new AgentServer(runtime.url, runtime.sessionApiKey)
-    const capabilities = capabilitiesOf((await untilAborted(server.serverInfo().catch(() => ({ version: undefined })), signal)).version)
+    const capabilities = capabilitiesOf(
+      (
+        await untilAborted(
+          server.serverInfo().catch(() => ({ version: undefined })),
+          signal
+        )
+      ).version
+    )
     info(`Agent server version ${capabilities.version}.`)
     const { workspace } = settings
-    const repo = await phase(workspace.checkout ? 'Uploading the checkout' : 'Preparing the working directory', () => uploadWorkspace(server, capabilities, { checkout: workspace.checkout, workingDir: settings.workingDir, limitMb: workspace.limitMb }))
+    const repo = await phase(workspace.checkout ? 'Uploading the checkout' : 'Preparing the working directory', () =>
+      uploadWorkspace(server, capabilities, { checkout: workspace.checkout, workingDir: settings.workingDir, limitMb: workspace.limitMb })
+    )
     baseCommit = repo.baseCommit
     outcome = await phase('Running the agent', () =>
       runConversation(server, capabilities, settings, log, {
@@ -141,7 +155,9 @@ async function aggregateMode(settings: Settings, ctx: GithubContext): Promise<vo
   const markdown = renderAggregate(aggregate)
   await writeSummary(markdown)
   const { totals } = aggregate
-  info(`${totals.cells} cells: ${totals.finished} finished, ${totals.failed} failed (${totals.missing} missing); total cost ${formatCost(totals.cost)}. Written to ${file}.`)
+  info(
+    `${totals.cells} cells: ${totals.finished} finished, ${totals.failed} failed (${totals.missing} missing); total cost ${formatCost(totals.cost)}. Written to ${file}.`
+  )
   const { commentOn, token, repository, cellKey } = settings.github
   if (commentOn !== null) {
     const comment = new StickyComment({ token, repository, issueNumber: commentOn, marker: commentMarker(`aggregate-${cellKey}`) })
@@ -153,7 +169,11 @@ async function aggregateMode(settings: Settings, ctx: GithubContext): Promise<vo
 /** `mode: sweep`: stops this repository's runtimes older than sweep-older-than (a dry run by default). */
 async function sweepMode(settings: Settings): Promise<void> {
   const api = new RuntimeApi(settings.runtimeApi.url, settings.runtimeApi.apiKey)
-  const entries = await sweepRuntimes(api, { prefix: sessionPrefix(settings.github.repository), olderThanMinutes: settings.sweep.olderThanMinutes, dryRun: settings.sweep.dryRun })
+  const entries = await sweepRuntimes(api, {
+    prefix: sessionPrefix(settings.github.repository),
+    olderThanMinutes: settings.sweep.olderThanMinutes,
+    dryRun: settings.sweep.dryRun
+  })
   await writeSummary(renderSweep(entries, settings.sweep.dryRun))
   const failed = entries.filter(entry => entry.action === 'failed').length
   if (failed) fail(`Sweep: ${failed} runtime(s) could not be stopped.`)
@@ -191,7 +211,9 @@ async function dryRun(settings: Settings, startedAt: Date): Promise<void> {
     messages.forEach((message, index) => info(`Message ${index + 1} of ${messages.length}:\n${message}`))
     if (settings.github.commentOn !== null) {
       const progress = { phase: 'provisioning' as const, steps: 0, cost: 0, elapsedMs: 0 }
-      info(`Would comment on #${settings.github.commentOn}:\n${renderProgressComment(commentMarker(settings.github.cellKey), progress, { runUrl: settings.github.runUrl })}`)
+      info(
+        `Would comment on #${settings.github.commentOn}:\n${renderProgressComment(commentMarker(settings.github.cellKey), progress, { runUrl: settings.github.runUrl })}`
+      )
     }
   }).catch(err => fail(`Dry run: ${errorMessage(err)}`))
   await skip(settings, startedAt, { reason: 'dry-run is true; nothing was provisioned' })

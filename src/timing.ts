@@ -22,10 +22,7 @@ export class Waker {
   async sleep(ms: number): Promise<void> {
     if (this.woken) return
     const controller = new AbortController()
-    await Promise.race([
-      sleep(ms, undefined, { signal: controller.signal }).catch(() => undefined),
-      new Promise<void>(resolve => (this.resolve = resolve))
-    ])
+    await Promise.race([sleep(ms, undefined, { signal: controller.signal }).catch(() => undefined), new Promise<void>(resolve => (this.resolve = resolve))])
     controller.abort()
     this.resolve = undefined
   }
@@ -45,7 +42,9 @@ export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promi
 export async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
   const controller = new AbortController()
   try {
-    return await Promise.race([promise, sleep(ms, undefined, { signal: controller.signal }).then(
+    return await Promise.race([
+      promise,
+      sleep(ms, undefined, { signal: controller.signal }).then(
         () => undefined,
         () => undefined
       )

@@ -47,7 +47,11 @@ export function isGitCheckout(dir: string): boolean {
  * command, and records what was sent as the base for the agent's changes. Without a checkout it
  * only makes `workingDir` a git repository, so the agent's work can still come back as a patch.
  */
-export async function uploadWorkspace(server: AgentServer, capabilities: Capabilities, opts: { checkout: string | null; workingDir: string; limitMb: number }): Promise<SandboxRepo> {
+export async function uploadWorkspace(
+  server: AgentServer,
+  capabilities: Capabilities,
+  opts: { checkout: string | null; workingDir: string; limitMb: number }
+): Promise<SandboxRepo> {
   const wd = shellQuote(opts.workingDir)
   if (!opts.checkout) {
     await sandboxCommand(server, `mkdir -p ${wd} && cd ${wd} && (git rev-parse --git-dir >/dev/null 2>&1 || git init -q)`, 'Preparing the working directory')
@@ -57,7 +61,9 @@ export async function uploadWorkspace(server: AgentServer, capabilities: Capabil
   const archive = await packCheckout(opts.checkout)
   const size = archive.data.length
   if (size > opts.limitMb * MB) {
-    throw new WorkspaceError(`The checkout packs to ${(size / MB).toFixed(1)} MB, over upload-limit-mb (${opts.limitMb} MB): raise the limit, or set upload-workspace: false.`)
+    throw new WorkspaceError(
+      `The checkout packs to ${(size / MB).toFixed(1)} MB, over upload-limit-mb (${opts.limitMb} MB): raise the limit, or set upload-workspace: false.`
+    )
   }
   const remote = `/tmp/ohrr-checkout-${randomBytes(6).toString('hex')}.tar.gz`
   await server.uploadFile(remote, archive.data, capabilities.fileQueryRoutes)
@@ -74,7 +80,12 @@ export async function uploadWorkspace(server: AgentServer, capabilities: Capabil
 }
 
 /** The agent's changes as one binary-safe patch (edits, new files, deletions, renames, modes, binaries). */
-export async function downloadChanges(server: AgentServer, capabilities: Capabilities, repo: SandboxRepo, opts: { workingDir: string; patchFile: string }): Promise<Changes> {
+export async function downloadChanges(
+  server: AgentServer,
+  capabilities: Capabilities,
+  repo: SandboxRepo,
+  opts: { workingDir: string; patchFile: string }
+): Promise<Changes> {
   const remote = `/tmp/ohrr-changes-${randomBytes(6).toString('hex')}.patch`
   const base = repo.baseTree
   const out = await sandboxCommand(
@@ -97,7 +108,9 @@ export async function applyChanges(checkout: string, changes: Changes): Promise<
   } catch (err) {
     const stderr = String((err as { stderr?: string }).stderr ?? '')
     const files = [...new Set([...stderr.matchAll(/^error: (?:patch failed: |)([^:\n]+?)(?::\d+)?(?:: .*)?$/gm)].map(m => m[1]))]
-    throw new WorkspaceError(`The agent's changes do not apply to the checkout${files.length ? ` (${files.join(', ')})` : ''}; the patch is at ${changes.patchFile}.\n${stderr.trim()}`)
+    throw new WorkspaceError(
+      `The agent's changes do not apply to the checkout${files.length ? ` (${files.join(', ')})` : ''}; the patch is at ${changes.patchFile}.\n${stderr.trim()}`
+    )
   }
 }
 
@@ -157,7 +170,15 @@ async function stripCredentials(configFile: string): Promise<void> {
       await git('--unset-all', key).catch(() => undefined)
     } else if (/\.(url|pushurl)$/i.test(key)) {
       const { stdout: values } = await git('--get-all', key)
-      if (/:\/\/[^/@\s]+@/.test(values)) await git('--replace-all', key, values.trim().split('\n')[0].replace(/:\/\/[^/@\s]+@/, '://'))
+      if (/:\/\/[^/@\s]+@/.test(values))
+        await git(
+          '--replace-all',
+          key,
+          values
+            .trim()
+            .split('\n')[0]
+            .replace(/:\/\/[^/@\s]+@/, '://')
+        )
     }
   }
 }

@@ -178,7 +178,9 @@ function compareDefaults(action: ActionYml, readme: string): string[] {
     if (expected === null || !row) continue // a missing row is reported by compareInputs
     const shown = readmeDefault(row.cells[0] ?? '')
     if (shown !== expected) {
-      problems.push(`input '${name}': action.yml default is '${expected}' but README ## Inputs (line ${row.line}) shows ${shown === null ? `no default ('${row.cells[0]}')` : `'${shown}'`}`)
+      problems.push(
+        `input '${name}': action.yml default is '${expected}' but README ## Inputs (line ${row.line}) shows ${shown === null ? `no default ('${row.cells[0]}')` : `'${shown}'`}`
+      )
     }
   }
   return problems
@@ -261,7 +263,11 @@ describe('interface: README, action.yml and src agree', () => {
     const readmeRow = readmeTable(readme, 'Outputs').rows.find(r => r.name === 'status')
     const actionText = String(action.outputs?.status?.description ?? '')
     // action.yml: "finished, error, ... or skipped."
-    const fromAction = actionText.trim().replace(/\.$/, '').split(/\s*,\s*|\s+or\s+/).filter(Boolean)
+    const fromAction = actionText
+      .trim()
+      .replace(/\.$/, '')
+      .split(/\s*,\s*|\s+or\s+/)
+      .filter(Boolean)
     const problems = compareNames('status value', {
       'schemas/result.schema.json': schema.properties.status.enum,
       'action.yml outputs.status': fromAction,
@@ -276,7 +282,9 @@ describe('interface: README, action.yml and src agree', () => {
     const outputs = new Set<string>(Object.values(Output))
     const used = new Set<string>()
     const walk = (dir: string): string[] =>
-      readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap(e => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []))
+      readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap(e =>
+        e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []
+      )
     for (const file of walk('src')) {
       const text = read(file)
       for (const m of text.matchAll(/\b(?:getInput|getBooleanInput|getMultilineInput)\(\s*['"`]([^'"`]+)['"`]/g)) {
@@ -324,7 +332,17 @@ describe('interface check can fail', () => {
   })
 
   it('parses README tables and default cells as documented', () => {
-    const md = ['## Inputs', '', '| input | default | meaning |', '|---|---|---|', '| `a` | `1` | x \\| y |', '| `b` | — (required) | `c|d` |', '| c | — | bad |', '', '## Next'].join('\n')
+    const md = [
+      '## Inputs',
+      '',
+      '| input | default | meaning |',
+      '|---|---|---|',
+      '| `a` | `1` | x \\| y |',
+      '| `b` | — (required) | `c|d` |',
+      '| c | — | bad |',
+      '',
+      '## Next'
+    ].join('\n')
     const table = readmeTable(md, 'Inputs')
     expect(table.rows.map(r => [r.name, ...r.cells])).toEqual([
       ['a', '`1`', 'x | y'],

@@ -302,7 +302,24 @@ describe('negative controls: each validator rejects a broken file', () => {
   })
 
   it('README extraction takes whole workflows only, broken YAML included', () => {
-    const md = ['# x', '```yaml', 'permissions:', '  contents: read', '```', '', '```yml', 'on: push', 'jobs: {a: [}', '```', '', '```sh', 'on: x', 'jobs: y', '```', ''].join('\n')
+    const md = [
+      '# x',
+      '```yaml',
+      'permissions:',
+      '  contents: read',
+      '```',
+      '',
+      '```yml',
+      'on: push',
+      'jobs: {a: [}',
+      '```',
+      '',
+      '```sh',
+      'on: x',
+      'jobs: y',
+      '```',
+      ''
+    ].join('\n')
     expect(readmeWorkflows(md, 'X.md')).toEqual([{ label: 'X.md:7', content: 'on: push\njobs: {a: [}\n' }])
   })
 

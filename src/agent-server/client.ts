@@ -140,7 +140,7 @@ export class AgentServer {
       return await callJson<T>(`${this.baseUrl}${path}`, { timeoutMs: 30_000, ...options, call, method, headers })
     } catch (err) {
       if (err instanceof HttpError && err.status === 401) {
-        throw new Error(`${call} was refused (401): the runtime's session API key was not accepted.`)
+        throw new Error(`${call} was refused (401): the runtime's session API key was not accepted.`, { cause: err })
       }
       throw err
     }

@@ -130,7 +130,7 @@ export class StickyComment {
       this.disabled = true
       warning(
         `Cannot write the run's comment on #${this.options.issueNumber} (HTTP ${status}): the github-token needs ` +
-          '`pull-requests: write` (pull requests) or `issues: write` (issues) in the job\'s permissions. The run goes on without it.'
+          "`pull-requests: write` (pull requests) or `issues: write` (issues) in the job's permissions. The run goes on without it."
       )
       return
     }

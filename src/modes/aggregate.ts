@@ -34,7 +34,16 @@ export interface Aggregate {
   schema_version: 1
   cells: CellResult[]
   /** `failed` counts every cell that did not finish, `missing` ones included: finished + failed = cells. */
-  totals: { cells: number; finished: number; failed: number; missing: number; cost: number; prompt_tokens: number; completion_tokens: number; duration_seconds: number }
+  totals: {
+    cells: number
+    finished: number
+    failed: number
+    missing: number
+    cost: number
+    prompt_tokens: number
+    completion_tokens: number
+    duration_seconds: number
+  }
   /** finished / cells; 0 when there are no cells. */
   success_rate: number
   /** Total cost / finished cells; null when none finished. */
@@ -137,7 +146,8 @@ async function readCell(cell: string, file: string): Promise<CellResult> {
   try {
     data = JSON.parse(await readFile(file, 'utf8'))
   } catch (err) {
-    const reason = err instanceof SyntaxError ? `not JSON (${err.message})` : `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`
+    const reason =
+      err instanceof SyntaxError ? `not JSON (${err.message})` : `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`
     return invalidCell(cell, file, `result.json ${reason}`)
   }
   const problem = resultProblem(data)
@@ -159,7 +169,8 @@ async function readCell(cell: string, file: string): Promise<CellResult> {
 function resultProblem(data: unknown): string | undefined {
   if (!data || typeof data !== 'object' || Array.isArray(data)) return 'is not a JSON object'
   const r = data as Record<string, unknown>
-  if (r.schema_version !== RESULT_SCHEMA_VERSION) return `has schema_version ${JSON.stringify(r.schema_version) ?? 'missing'}, expected ${RESULT_SCHEMA_VERSION}`
+  if (r.schema_version !== RESULT_SCHEMA_VERSION)
+    return `has schema_version ${JSON.stringify(r.schema_version) ?? 'missing'}, expected ${RESULT_SCHEMA_VERSION}`
   if (typeof r.status !== 'string' || !STATUSES.has(r.status)) return `has an unknown status ${JSON.stringify(r.status) ?? '(none)'}`
   for (const field of ['cost', 'prompt_tokens', 'completion_tokens', 'duration_seconds']) {
     const value = r[field]
@@ -173,13 +184,25 @@ function invalidCell(cell: string, file: string, error: string): CellResult {
 }
 
 function missingCell(cell: string): CellResult {
-  return { cell, file: null, status: 'missing', cost: 0, promptTokens: 0, completionTokens: 0, durationSeconds: 0, error: 'no result.json: the cell never reported' }
+  return {
+    cell,
+    file: null,
+    status: 'missing',
+    cost: 0,
+    promptTokens: 0,
+    completionTokens: 0,
+    durationSeconds: 0,
+    error: 'no result.json: the cell never reported'
+  }
 }
 
 function summarise(cells: CellResult[]): Aggregate {
   const sum = (pick: (c: CellResult) => number): number => cells.reduce((total, c) => total + pick(c), 0)
   const finished = cells.filter(c => c.status === 'finished').length
-  const cost = round(sum(c => c.cost), 6)
+  const cost = round(
+    sum(c => c.cost),
+    6
+  )
   return {
     schema_version: 1,
     cells,
@@ -191,7 +214,10 @@ function summarise(cells: CellResult[]): Aggregate {
       cost,
       prompt_tokens: sum(c => c.promptTokens),
       completion_tokens: sum(c => c.completionTokens),
-      duration_seconds: round(sum(c => c.durationSeconds), 1)
+      duration_seconds: round(
+        sum(c => c.durationSeconds),
+        1
+      )
     },
     success_rate: cells.length ? round(finished / cells.length, 4) : 0,
     cost_per_success: finished ? round(cost / finished, 6) : null

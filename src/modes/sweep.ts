@@ -16,10 +16,15 @@ export interface SweepEntry {
   reason: string
 }
 
-export async function sweepRuntimes(api: RuntimeApi, options: { prefix: string; olderThanMinutes: number; dryRun: boolean; now?: number }): Promise<SweepEntry[]> {
+export async function sweepRuntimes(
+  api: RuntimeApi,
+  options: { prefix: string; olderThanMinutes: number; dryRun: boolean; now?: number }
+): Promise<SweepEntry[]> {
   const now = options.now ?? Date.now()
   const ours = (await api.list()).filter(runtime => runtime.sessionId.startsWith(options.prefix))
-  info(`${ours.length} runtime(s) with session prefix ${options.prefix}; stopping those older than ${options.olderThanMinutes} min${options.dryRun ? ' (dry run: nothing is stopped)' : ''}.`)
+  info(
+    `${ours.length} runtime(s) with session prefix ${options.prefix}; stopping those older than ${options.olderThanMinutes} min${options.dryRun ? ' (dry run: nothing is stopped)' : ''}.`
+  )
   const entries: SweepEntry[] = []
   // One at a time: the Runtime API is shared, and a sweep is never in a hurry.
   for (const runtime of ours) {

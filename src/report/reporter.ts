@@ -29,7 +29,14 @@ export class Reporter {
   ) {
     const { commentOn, token, repository, cellKey } = settings.github
     if (commentOn !== null) {
-      this.comment = new StickyComment({ token, repository, issueNumber: commentOn, marker: commentMarker(cellKey), commentId, onCreated: id => saveCommentId(id) })
+      this.comment = new StickyComment({
+        token,
+        repository,
+        issueNumber: commentOn,
+        marker: commentMarker(cellKey),
+        commentId,
+        onCreated: id => saveCommentId(id)
+      })
     }
   }
 
@@ -79,7 +86,12 @@ export class Reporter {
       markArtifactUploaded()
     }
     if (!this.comment) return
-    const body = renderFinalComment(commentMarker(this.settings.github.cellKey), result, { runUrl: this.settings.github.runUrl, artifactUrl }, result.changed_files)
+    const body = renderFinalComment(
+      commentMarker(this.settings.github.cellKey),
+      result,
+      { runUrl: this.settings.github.runUrl, artifactUrl },
+      result.changed_files
+    )
     if (await withDeadline(this.comment.finish(body), options.budgetMs)) markCommentFinal()
     if (this.comment.url) core.setOutput(Output.commentUrl, this.comment.url)
   }

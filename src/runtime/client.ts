@@ -52,8 +52,9 @@ export class RuntimeApi {
     return reply.status === 404 ? undefined : parseRuntime(reply.body, 'GET /sessions')
   }
 
+  /** A full cluster answers 429: with many matrix cells starting at once, keep backing off (about three minutes) rather than fail. */
   async start(body: StartRequest): Promise<RuntimeInfo> {
-    const reply = await this.call<Record<string, unknown>>('POST', '/start', { json: body, timeoutMs: 300_000 })
+    const reply = await this.call<Record<string, unknown>>('POST', '/start', { json: body, timeoutMs: 300_000, retries: 20 })
     return parseRuntime(reply.body, 'POST /start')
   }
 
@@ -78,7 +79,14 @@ export class RuntimeApi {
       const runtimeId = str(entry?.runtime_id) ?? str(entry?.id)
       if (!entry || !runtimeId) return []
       const createdAt = [entry.created_at, entry.started_at, entry.start_time].find(v => typeof v === 'number' || (typeof v === 'string' && v !== ''))
-      return [{ runtimeId, sessionId: str(entry.session_id) ?? '', status: str(entry.status)?.toLowerCase() ?? 'unknown', createdAt: createdAt as string | number | undefined }]
+      return [
+        {
+          runtimeId,
+          sessionId: str(entry.session_id) ?? '',
+          status: str(entry.status)?.toLowerCase() ?? 'unknown',
+          createdAt: createdAt as string | number | undefined
+        }
+      ]
     })
   }
 

@@ -49,7 +49,9 @@ export async function provisionRuntime(
       if (!(err instanceof RuntimeStartError) || attempt > settings.startupRetries || signal?.aborted) throw err
       await api.stop(err.runtimeId).catch(stopErr => warning(`Could not stop the failed runtime ${err.runtimeId}: ${(stopErr as Error).message}`))
       if (err.resourceFailure && resourceFactor < 8) resourceFactor = (resourceFactor * 2) as ResourceFactor
-      warning(`${err.message.split('\n')[0]} Retrying with a new runtime (attempt ${attempt + 1} of ${settings.startupRetries + 1}, resource-factor ${resourceFactor}).`)
+      warning(
+        `${err.message.split('\n')[0]} Retrying with a new runtime (attempt ${attempt + 1} of ${settings.startupRetries + 1}, resource-factor ${resourceFactor}).`
+      )
     }
   }
 }
@@ -58,12 +60,7 @@ export async function provisionRuntime(
  * Attaches to the session's runtime or starts one (protocol.md A.3), reports its id the
  * moment it is known, and waits until its agent server answers.
  */
-async function attachOrStart(
-  api: RuntimeApi,
-  settings: Settings,
-  onRuntimeId: (runtimeId: string) => void,
-  signal?: AbortSignal
-): Promise<ReadyRuntime> {
+async function attachOrStart(api: RuntimeApi, settings: Settings, onRuntimeId: (runtimeId: string) => void, signal?: AbortSignal): Promise<ReadyRuntime> {
   const deadline = Date.now() + settings.startupTimeoutMs
   const existing = await api.getSession(settings.sessionId)
   let runtime: RuntimeInfo
@@ -154,7 +151,11 @@ async function waitUntilReady(
       return { runtimeId: runtime.runtimeId, url: runtime.url, sessionApiKey: runtime.sessionApiKey }
     }
     if (pod === 'crashloopbackoff') {
-      throw new RuntimeStartError(`Runtime ${runtime.runtimeId} crashed and is restarting (possibly out of memory; try a larger resource-factor).${details(runtime)}`, runtime.runtimeId, true)
+      throw new RuntimeStartError(
+        `Runtime ${runtime.runtimeId} crashed and is restarting (possibly out of memory; try a larger resource-factor).${details(runtime)}`,
+        runtime.runtimeId,
+        true
+      )
     }
     if (pod === 'failed' || pod === 'unknown') {
       const oom = runtime.restartReasons.some(reason => /oom/i.test(reason))
@@ -167,12 +168,16 @@ async function waitUntilReady(
     }
     const nextPoll = lastPoll + STATUS_POLL_MS
     if (nextPoll >= deadline) {
-      throw new RuntimeStartError(`Runtime ${runtime.runtimeId} was not ready after ${timeoutMs / 1000}s (startup-timeout); last pod status: ${pod}.${details(runtime)}`, runtime.runtimeId)
+      throw new RuntimeStartError(
+        `Runtime ${runtime.runtimeId} was not ready after ${timeoutMs / 1000}s (startup-timeout); last pod status: ${pod}.${details(runtime)}`,
+        runtime.runtimeId
+      )
     }
     if (nextPoll > Date.now()) await sleep(nextPoll - Date.now(), undefined, { signal })
     lastPoll = Date.now()
     const current = await api.getSession(sessionId)
-    if (!current) throw new RuntimeStartError(`Runtime ${runtime.runtimeId} disappeared while starting (no runtime for session ${sessionId}).`, runtime.runtimeId)
+    if (!current)
+      throw new RuntimeStartError(`Runtime ${runtime.runtimeId} disappeared while starting (no runtime for session ${sessionId}).`, runtime.runtimeId)
     runtime = { ...current, sessionApiKey: current.sessionApiKey ?? runtime.sessionApiKey }
   }
 }

@@ -38,7 +38,13 @@ describe('no secret leaks', () => {
     const sim = await simulator({ runtimeApiKey: CANARY.runtime, script: leakyScript(end) })
     const gh = await startGithubStub({ token: CANARY.github, permissions: { maintainer: 'write' } })
     stubs.push(gh)
-    const event = { action: 'created', issue: { number: 5, pull_request: {} }, comment: { body: 'please fix' }, sender: { login: 'maintainer', type: 'User' }, repository: { full_name: 'octo-org/octo-repo' } }
+    const event = {
+      action: 'created',
+      issue: { number: 5, pull_request: {} },
+      comment: { body: 'please fix' },
+      sender: { login: 'maintainer', type: 'User' },
+      repository: { full_name: 'octo-org/octo-repo' }
+    }
     const job = jobFor(
       sim,
       { 'llm-api-key': CANARY.llm, 'sandbox-secrets': `DEPLOY_TOKEN=${CANARY.sandboxA}\nNOTE=${CANARY.sandboxB}` },
@@ -50,11 +56,14 @@ describe('no secret leaks', () => {
 
     const secrets = [...Object.values(CANARY), sim.runtimes[0].sessionApiKey]
     const places: Record<string, string> = {
-      'main stdout': main.stdout.split('\n').filter(l => !l.startsWith('::add-mask::')).join('\n'),
+      'main stdout': main.stdout
+        .split('\n')
+        .filter(l => !l.startsWith('::add-mask::'))
+        .join('\n'),
       'main stderr': main.stderr,
       'post stdout': post.stdout,
-      'GITHUB_OUTPUT': readFileSync(job.files.output, 'utf8'),
-      'GITHUB_STATE': readFileSync(job.files.state, 'utf8'),
+      GITHUB_OUTPUT: readFileSync(job.files.output, 'utf8'),
+      GITHUB_STATE: readFileSync(job.files.state, 'utf8'),
       'step summary': job.summary(),
       'result.json': readFileSync(main.outputs['result-file'], 'utf8'),
       'events.jsonl': readFileSync(main.outputs['events-file'], 'utf8'),

@@ -81,10 +81,19 @@ describe('a run end to end (built bundle, runner contract, simulator)', () => {
   it('uses the image of the PR head commit on pull_request events', async () => {
     const sim = await simulator()
     const head = '0123456789abcdef0123456789abcdef01234567'
-    const main = await jobFor(sim, { 'allowed-users': 'octocat', comment: 'false' }, {
-      env: { GITHUB_EVENT_NAME: 'pull_request', GITHUB_SHA: 'ffffffffffffffffffffffffffffffffffffffff' },
-      event: { action: 'opened', number: 7, pull_request: { number: 7, head: { sha: head, ref: 'feature' }, base: { sha: 'eeee', ref: 'main' } }, sender: { login: 'octocat', type: 'User' } }
-    }).main()
+    const main = await jobFor(
+      sim,
+      { 'allowed-users': 'octocat', comment: 'false' },
+      {
+        env: { GITHUB_EVENT_NAME: 'pull_request', GITHUB_SHA: 'ffffffffffffffffffffffffffffffffffffffff' },
+        event: {
+          action: 'opened',
+          number: 7,
+          pull_request: { number: 7, head: { sha: head, ref: 'feature' }, base: { sha: 'eeee', ref: 'main' } },
+          sender: { login: 'octocat', type: 'User' }
+        }
+      }
+    ).main()
     expect(main.outputs.status).toBe('finished')
     expect(sim.runtimes[0].image).toBe('ghcr.io/openhands/agent-server:0123456-python-amd64')
   })

@@ -31,7 +31,13 @@ interface Row {
 }
 const rows: Row[] = []
 
-const waitScript = (ms: number) => ({ steps: [{ type: 'llm' as const, cost: 0.002, promptTokens: 900, completionTokens: 30 }, { type: 'wait' as const, ms }, { type: 'finish' as const, message: 'late' }] })
+const waitScript = (ms: number) => ({
+  steps: [
+    { type: 'llm' as const, cost: 0.002, promptTokens: 900, completionTokens: 30 },
+    { type: 'wait' as const, ms },
+    { type: 'finish' as const, message: 'late' }
+  ]
+})
 const MISSING_IMAGE = 'openhands/agent-server:0000000-python-amd64'
 
 const cases: FaultCase[] = [
@@ -39,9 +45,22 @@ const cases: FaultCase[] = [
   { name: 'Runtime API 429 ×2 (Retry-After)', sim: { faults: { runtimeApi429: 2 } }, expect: { status: 'finished', code: 0 } },
   { name: 'agent server 503 ×3', sim: { faults: { agentServerErrors: 3 } }, expect: { status: 'finished', code: 0 } },
   { name: 'WebSocket drop mid-run', sim: { faults: { wsDropAfterEvents: 6 } }, expect: { status: 'finished', code: 0 } },
-  { name: 'WebSocket drops, long run', sim: { script: longScript, faults: { wsDropAfterEvents: 40 } }, tick: sim => dropAgainAfterReconnect(sim), expect: { status: 'finished', code: 0 } },
-  { name: 'WebSocket silent (REST fallback)', sim: { faults: { wsSilent: true } }, expect: { status: 'finished', code: 0, message: 'following the run over REST' } },
-  { name: 'runtime torn down mid-run', sim: { script: longScript, faults: { stopRuntimeAfterEvents: 12 } }, expect: { status: 'error', code: 1, message: 'The runtime was stopped or deleted during the run' } },
+  {
+    name: 'WebSocket drops, long run',
+    sim: { script: longScript, faults: { wsDropAfterEvents: 40 } },
+    tick: sim => dropAgainAfterReconnect(sim),
+    expect: { status: 'finished', code: 0 }
+  },
+  {
+    name: 'WebSocket silent (REST fallback)',
+    sim: { faults: { wsSilent: true } },
+    expect: { status: 'finished', code: 0, message: 'following the run over REST' }
+  },
+  {
+    name: 'runtime torn down mid-run',
+    sim: { script: longScript, faults: { stopRuntimeAfterEvents: 12 } },
+    expect: { status: 'error', code: 1, message: 'The runtime was stopped or deleted during the run' }
+  },
   { name: 'crash loop', sim: { faults: { crashLoop: true } }, expect: { status: 'error', code: 1, message: /crashed and is restarting[\s\S]*OOMKilled/ } },
   {
     name: 'crash loop, then retry with double resources',
@@ -52,26 +71,86 @@ const cases: FaultCase[] = [
     },
     expect: { status: 'finished', code: 0, runtimes: 2 }
   },
-  { name: 'crash loop on every retry', sim: { faults: { crashLoop: true } }, inputs: { 'startup-retries': '2' }, expect: { status: 'error', code: 1, runtimes: 3, message: 'crashed' } },
-  { name: 'pod failed', sim: { faults: { podFailed: true } }, expect: { status: 'error', code: 1, message: /failed to start \(pod status: failed\)[\s\S]*Pod logs/ } },
-  { name: 'never ready (startup-timeout)', sim: { faults: { neverReady: true } }, inputs: { 'startup-timeout': '2' }, expect: { status: 'error', code: 1, message: 'was not ready after 2s (startup-timeout)' } },
-  { name: 'image missing', arrange: sim => sim.registry.missing.add(MISSING_IMAGE), inputs: { image: `ghcr.io/${MISSING_IMAGE}` }, expect: { status: 'error', code: 1, runtimes: 0, message: 'was not found' } },
+  {
+    name: 'crash loop on every retry',
+    sim: { faults: { crashLoop: true } },
+    inputs: { 'startup-retries': '2' },
+    expect: { status: 'error', code: 1, runtimes: 3, message: 'crashed' }
+  },
+  {
+    name: 'pod failed',
+    sim: { faults: { podFailed: true } },
+    expect: { status: 'error', code: 1, message: /failed to start \(pod status: failed\)[\s\S]*Pod logs/ }
+  },
+  {
+    name: 'never ready (startup-timeout)',
+    sim: { faults: { neverReady: true } },
+    inputs: { 'startup-timeout': '2' },
+    expect: { status: 'error', code: 1, message: 'was not ready after 2s (startup-timeout)' }
+  },
+  {
+    name: 'image missing',
+    arrange: sim => sim.registry.missing.add(MISSING_IMAGE),
+    inputs: { image: `ghcr.io/${MISSING_IMAGE}` },
+    expect: { status: 'error', code: 1, runtimes: 0, message: 'was not found' }
+  },
   {
     name: 'image pushed while waiting (wait-for-image)',
     arrange: sim => sim.registry.publishedAt.set(MISSING_IMAGE, Date.now() + 1_500),
     inputs: { image: `ghcr.io/${MISSING_IMAGE}`, 'wait-for-image': '30' },
     expect: { status: 'finished', code: 0 }
   },
-  { name: 'registry refuses anonymous access', arrange: sim => (sim.registry.denyAnonymous = true), expect: { status: 'finished', code: 0, message: 'refused anonymous access' } },
-  { name: 'timeout-minutes', sim: { script: longScript }, inputs: { 'timeout-minutes': '0.05' }, expect: { status: 'timeout', code: 1, message: 'timeout-minutes (0.05) reached' } },
-  { name: 'idle-timeout', sim: { script: waitScript(60_000) }, inputs: { 'idle-timeout': '0.04' }, expect: { status: 'timeout', code: 1, message: 'idle-timeout' } },
+  {
+    name: 'registry refuses anonymous access',
+    arrange: sim => (sim.registry.denyAnonymous = true),
+    expect: { status: 'finished', code: 0, message: 'refused anonymous access' }
+  },
+  {
+    name: 'timeout-minutes',
+    sim: { script: longScript },
+    inputs: { 'timeout-minutes': '0.05' },
+    expect: { status: 'timeout', code: 1, message: 'timeout-minutes (0.05) reached' }
+  },
+  {
+    name: 'idle-timeout',
+    sim: { script: waitScript(60_000) },
+    inputs: { 'idle-timeout': '0.04' },
+    expect: { status: 'timeout', code: 1, message: 'idle-timeout' }
+  },
   { name: 'max-cost', sim: { script: longScript }, inputs: { 'max-cost': '0.005' }, expect: { status: 'budget_exceeded', code: 1, message: 'max-cost' } },
-  { name: 'SIGINT while waiting for the image', arrange: sim => sim.registry.missing.add(MISSING_IMAGE), inputs: { image: `ghcr.io/${MISSING_IMAGE}`, 'wait-for-image': '60' }, signal: { when: 'not there yet', name: 'SIGINT' }, expect: { status: 'cancelled', code: 1, runtimes: 0 } },
-  { name: 'SIGINT while provisioning', sim: { provisioningMs: 4_000 }, signal: { when: /Runtime \w+ started/, name: 'SIGINT' }, expect: { status: 'cancelled', code: 1 } },
-  { name: 'SIGINT while running', sim: { script: longScript }, signal: { when: '[action] terminal: $ echo step 5', name: 'SIGINT' }, expect: { status: 'cancelled', code: 1 } },
-  { name: 'SIGTERM while running', sim: { script: longScript }, signal: { when: '[action] terminal: $ echo step 5', name: 'SIGTERM' }, expect: { status: 'cancelled', code: 1 } },
+  {
+    name: 'SIGINT while waiting for the image',
+    arrange: sim => sim.registry.missing.add(MISSING_IMAGE),
+    inputs: { image: `ghcr.io/${MISSING_IMAGE}`, 'wait-for-image': '60' },
+    signal: { when: 'not there yet', name: 'SIGINT' },
+    expect: { status: 'cancelled', code: 1, runtimes: 0 }
+  },
+  {
+    name: 'SIGINT while provisioning',
+    sim: { provisioningMs: 4_000 },
+    signal: { when: /Runtime \w+ started/, name: 'SIGINT' },
+    expect: { status: 'cancelled', code: 1 }
+  },
+  {
+    name: 'SIGINT while running',
+    sim: { script: longScript },
+    signal: { when: '[action] terminal: $ echo step 5', name: 'SIGINT' },
+    expect: { status: 'cancelled', code: 1 }
+  },
+  {
+    name: 'SIGTERM while running',
+    sim: { script: longScript },
+    signal: { when: '[action] terminal: $ echo step 5', name: 'SIGTERM' },
+    expect: { status: 'cancelled', code: 1 }
+  },
   { name: 'SIGINT while collecting', signal: { when: '[status] finished', name: 'SIGINT' }, expect: { status: 'finished|cancelled', code: -1 } },
-  { name: 'SIGINT with on-exit keep', sim: { script: longScript }, inputs: { 'on-exit': 'keep' }, signal: { when: '[action] terminal', name: 'SIGINT' }, expect: { status: 'cancelled', code: 1, kept: true } }
+  {
+    name: 'SIGINT with on-exit keep',
+    sim: { script: longScript },
+    inputs: { 'on-exit': 'keep' },
+    signal: { when: '[action] terminal', name: 'SIGINT' },
+    expect: { status: 'cancelled', code: 1, kept: true }
+  }
 ]
 
 /** Drops the sockets again shortly after each reconnect, three times in all. */
@@ -122,9 +201,15 @@ describe('fault suite', () => {
       code: c.expect.code === -1 ? main.code === (main.outputs.status === 'finished' ? 0 : 1) : main.code === c.expect.code,
       post: post.code === 0,
       result: existsSync(main.outputs['result-file'] ?? ''),
-      message: c.expect.message === undefined || (typeof c.expect.message === 'string' ? main.stdout.includes(c.expect.message) : c.expect.message.test(main.stdout)),
+      message:
+        c.expect.message === undefined || (typeof c.expect.message === 'string' ? main.stdout.includes(c.expect.message) : c.expect.message.test(main.stdout)),
       runtimes: c.expect.runtimes === undefined || sim.runtimes.length === c.expect.runtimes,
-      cancelInTime: signalAt === undefined || wantKept || main.outputs.status !== 'cancelled' || (signalToStopMs !== undefined && signalToStopMs < 7_500) || sim.runtimes.length === 0
+      cancelInTime:
+        signalAt === undefined ||
+        wantKept ||
+        main.outputs.status !== 'cancelled' ||
+        (signalToStopMs !== undefined && signalToStopMs < 7_500) ||
+        sim.runtimes.length === 0
     }
     const survived = Object.values(checks).every(Boolean) && leaked === 0 && lost === 0 && duplicated === 0
     rows.push({ name: c.name, survived, leaked, lost, duplicated, signalToStopMs })
@@ -146,7 +231,10 @@ describe('fault suite', () => {
       '',
       '| fault | survived | leaked | lost | duplicated | signal → /stop |',
       '|---|---|---|---|---|---|',
-      ...rows.map(r => `| ${r.name} | ${r.survived ? 'yes' : 'NO'} | ${r.leaked} | ${r.lost} | ${r.duplicated} | ${r.signalToStopMs === undefined ? '' : `${r.signalToStopMs} ms`} |`),
+      ...rows.map(
+        r =>
+          `| ${r.name} | ${r.survived ? 'yes' : 'NO'} | ${r.leaked} | ${r.lost} | ${r.duplicated} | ${r.signalToStopMs === undefined ? '' : `${r.signalToStopMs} ms`} |`
+      ),
       '',
       '| faults tried | survived | runtimes leaked | events lost | events duplicated |',
       '|---|---|---|---|---|',

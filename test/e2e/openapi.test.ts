@@ -26,7 +26,11 @@ describe.skipIf(!present)('requests against the agent-server OpenAPI description
     await request(`${runtime.url}/api/conversations`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'X-Session-API-Key': runtime.sessionApiKey },
-      body: JSON.stringify({ agent: { kind: 'Agent', llm: { model: 'm' }, tools: [{ params: {} }] }, workspace: { kind: 'LocalWorkspace', working_dir: '/w' }, max_iterations: 'many' })
+      body: JSON.stringify({
+        agent: { kind: 'Agent', llm: { model: 'm' }, tools: [{ params: {} }] },
+        workspace: { kind: 'LocalWorkspace', working_dir: '/w' },
+        max_iterations: 'many'
+      })
     }).then(r => r.body.text())
     expect(sim.validationErrors.some(e => e.includes('max_iterations'))).toBe(true)
   })

@@ -26,7 +26,13 @@ const prEvent = {
 }
 
 /** A pull_request job wired to the simulator and the GitHub stub. */
-function prJob(sim: Awaited<ReturnType<typeof simulator>>, gh: GithubStub, inputs: Record<string, string> = {}, matrix?: unknown, env: Record<string, string> = {}) {
+function prJob(
+  sim: Awaited<ReturnType<typeof simulator>>,
+  gh: GithubStub,
+  inputs: Record<string, string> = {},
+  matrix?: unknown,
+  env: Record<string, string> = {}
+) {
   return jobFor(sim, inputs, {
     env: { ...gh.env, GITHUB_EVENT_NAME: 'pull_request', GITHUB_WORKFLOW: 'agent', GITHUB_RUN_ID: '777', ...env },
     event: prEvent,
@@ -68,7 +74,11 @@ describe('the sticky PR comment, summary and artifact', () => {
   it('edits the same comment on a re-run of the job, and keeps matrix cells apart', async () => {
     const sim = await simulator()
     const gh = await github()
-    for (const [task, attempt] of [['a', '1'], ['b', '1'], ['a', '2']]) {
+    for (const [task, attempt] of [
+      ['a', '1'],
+      ['b', '1'],
+      ['a', '2']
+    ]) {
       const main = await prJob(sim, gh, {}, { task }, { GITHUB_RUN_ATTEMPT: attempt }).main()
       expect(main.outputs.status).toBe('finished')
     }

@@ -7,7 +7,10 @@ import { startGithubStub, type GithubStub } from '../github/server.js'
 import { jobFor, simulator } from './helpers.js'
 
 // Real webhook payloads, as GitHub documents them.
-const examples = createRequire(import.meta.url)('@octokit/webhooks-examples/api.github.com/index.json') as Array<{ name: string; examples: Array<Record<string, unknown>> }>
+const examples = createRequire(import.meta.url)('@octokit/webhooks-examples/api.github.com/index.json') as Array<{
+  name: string
+  examples: Array<Record<string, unknown>>
+}>
 const example = (name: string, action: string): Record<string, unknown> => {
   const found = examples.find(e => e.name === name)?.examples.find(e => e.action === action)
   if (!found) throw new Error(`no ${name}.${action} example`)
@@ -31,7 +34,11 @@ function withSender(payload: Record<string, unknown>, login: string, type = 'Use
 
 async function runEvent(event: string, payload: Record<string, unknown>, gh: GithubStub, inputs: Record<string, string> = {}) {
   const sim = await simulator()
-  const job = jobFor(sim, { comment: 'false', ...inputs }, { env: { ...gh.env, GITHUB_EVENT_NAME: event, GITHUB_REPOSITORY: REPO }, event: payload, githubToken: gh.token })
+  const job = jobFor(
+    sim,
+    { comment: 'false', ...inputs },
+    { env: { ...gh.env, GITHUB_EVENT_NAME: event, GITHUB_REPOSITORY: REPO }, event: payload, githubToken: gh.token }
+  )
   return { sim, job, main: await job.main() }
 }
 
@@ -56,7 +63,9 @@ describe('who may start a run', () => {
     const refused = await runEvent(event, withSender(payload, 'reader'), gh)
     expect(refused.main.code).toBe(0)
     expect(refused.main.outputs.status).toBe('skipped')
-    expect(refused.main.stdout).toContain(`::notice::Not running: @reader has read permission on ${REPO}; write, maintain or admin is needed (or list them in allowed-users).`)
+    expect(refused.main.stdout).toContain(
+      `::notice::Not running: @reader has read permission on ${REPO}; write, maintain or admin is needed (or list them in allowed-users).`
+    )
     expect(refused.sim.requests).toEqual([])
     expect(refused.job.summary()).toContain('skipped')
     expect(gh.validationErrors).toEqual([])
@@ -128,7 +137,8 @@ describe('fork pull requests', () => {
 
   /** A pull_request_target checkout: the base commit, then the fork's head on top of it. */
   function checkout(dir: string): { base: string; head: string; later: string } {
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, HOME: dir, GIT_CONFIG_NOSYSTEM: '1' } }).trim()
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, HOME: dir, GIT_CONFIG_NOSYSTEM: '1' } }).trim()
     git('init', '-q', '-b', 'main')
     git('config', 'user.email', 'ci@example.com')
     git('config', 'user.name', 'CI')
@@ -150,7 +160,11 @@ describe('fork pull requests', () => {
     const sim = await simulator()
     const gh = await github({ maintainer: 'write' })
     const payload = withSender(forkPayload(), 'maintainer')
-    const job = jobFor(sim, { comment: 'false', ...inputs }, { env: { ...gh.env, GITHUB_EVENT_NAME: 'pull_request_target', GITHUB_REPOSITORY: REPO }, event: payload, githubToken: gh.token })
+    const job = jobFor(
+      sim,
+      { comment: 'false', ...inputs },
+      { env: { ...gh.env, GITHUB_EVENT_NAME: 'pull_request_target', GITHUB_REPOSITORY: REPO }, event: payload, githubToken: gh.token }
+    )
     mkdirSync(job.workspace, { recursive: true })
     const shas = checkout(job.workspace)
     const pr = payload.pull_request as { head: { sha: string }; base: { sha: string } }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { jobFor, LLM_KEY, readJson, resultSchemaErrors, simulator } from './helpers.js'
 
-const posts = (sim: Awaited<ReturnType<typeof simulator>>, path: string) => sim.requests.filter(r => r.server === 'agent' && r.method === 'POST' && r.path === path)
+const posts = (sim: Awaited<ReturnType<typeof simulator>>, path: string) =>
+  sim.requests.filter(r => r.server === 'agent' && r.method === 'POST' && r.path === path)
 
 describe('ACP agents', () => {
   it.each([
@@ -9,15 +10,25 @@ describe('ACP agents', () => {
     ['1.20.0', '/api/acp/conversations']
   ])('run to completion on a v%s server, created under %s', async (version, route) => {
     const sim = await simulator({ serverVersion: version })
-    const main = await jobFor(sim, { agent: 'acp', 'acp-command': 'claude-agent-acp --verbose', 'acp-model': 'claude-opus-4-6', 'llm-base-url': 'https://litellm.example.com' }).main()
+    const main = await jobFor(sim, {
+      agent: 'acp',
+      'acp-command': 'claude-agent-acp --verbose',
+      'acp-model': 'claude-opus-4-6',
+      'llm-base-url': 'https://litellm.example.com'
+    }).main()
     expect(main.outputs.status).toBe('finished')
     expect(Number(main.outputs.cost)).toBeCloseTo(0.0341, 6)
     expect(main.outputs['final-message']).toBe('I fixed the bug in the parser and the tests pass.')
     const created = posts(sim, route)
     expect(created).toHaveLength(1)
-    expect(created[0].body).toMatchObject({ agent: { kind: 'ACPAgent', acp_command: ['claude-agent-acp', '--verbose'], acp_args: [], acp_model: 'claude-opus-4-6' } })
+    expect(created[0].body).toMatchObject({
+      agent: { kind: 'ACPAgent', acp_command: ['claude-agent-acp', '--verbose'], acp_args: [], acp_model: 'claude-opus-4-6' }
+    })
     // The provider key reaches the ACP CLI through the sandbox's environment, with the proxy URL.
-    expect((sim.runtimes[0].startBody as { environment: Record<string, string> }).environment).toEqual({ ANTHROPIC_API_KEY: LLM_KEY, ANTHROPIC_BASE_URL: 'https://litellm.example.com' })
+    expect((sim.runtimes[0].startBody as { environment: Record<string, string> }).environment).toEqual({
+      ANTHROPIC_API_KEY: LLM_KEY,
+      ANTHROPIC_BASE_URL: 'https://litellm.example.com'
+    })
     expect(sim.validationErrors).toEqual([])
   })
 
@@ -46,7 +57,10 @@ describe('follow-up messages', () => {
     const sim = await simulator()
     const main = await jobFor(sim, { 'follow-up': '- Now add a test for it.\n- "And update the changelog."\n' }).main()
     expect(main.outputs.status).toBe('finished')
-    const result = readJson(main.outputs['result-file']) as { turns: Array<{ turn: number; status: string; cost: number; final_message: string }>; cost: number }
+    const result = readJson(main.outputs['result-file']) as {
+      turns: Array<{ turn: number; status: string; cost: number; final_message: string }>
+      cost: number
+    }
     expect(result.turns.map(t => [t.turn, t.status])).toEqual([
       [1, 'finished'],
       [2, 'finished'],
@@ -75,7 +89,9 @@ describe('dry run', () => {
     expect(sim.requests.filter(r => r.server !== 'registry')).toEqual([])
     expect(sim.requests.some(r => r.server === 'registry' && r.method === 'HEAD')).toBe(true)
     expect(main.stdout).toContain('Would start a runtime: {"image":"ghcr.io/openhands/agent-server:a1b2c3d-python-amd64"')
-    expect(main.stdout).toContain('Would create the conversation: {"agent":{"kind":"Agent","llm":{"model":"anthropic/claude-sonnet-4-5-20250929","api_key":"***"')
+    expect(main.stdout).toContain(
+      'Would create the conversation: {"agent":{"kind":"Agent","llm":{"model":"anthropic/claude-sonnet-4-5-20250929","api_key":"***"'
+    )
     expect(main.stdout).toContain('Message 2 of 2:\nsecond message')
     expect(main.stdout).not.toContain(LLM_KEY + '"')
     expect((await job.post()).code).toBe(0)

@@ -8,7 +8,8 @@ import { jobFor, readJson, simulator } from './helpers.js'
 
 const TOKEN = 'ghs_checkoutTokenCanary0123456789abcdefAB'
 const URL_TOKEN = 'ghp_urlTokenCanary0123456789abcdefghijklmn'
-const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: cwd } })
+const git = (cwd: string, ...args: string[]): string =>
+  execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: cwd } })
 
 /** A checkout as actions/checkout leaves it: history, a persisted token, an ignored build dir, an untracked file. */
 function makeCheckout(dir: string): string {

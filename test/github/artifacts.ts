@@ -58,7 +58,11 @@ export class ArtifactService {
     const now = Math.floor(Date.now() / 1000)
     this.runtimeToken = [
       base64url({ typ: 'JWT', alg: 'none' }),
-      base64url({ scp: `Actions.GenericRead:00000000-0000-0000-0000-000000000000 Actions.Results:${this.runBackendId}:${this.jobBackendId}`, iat: now, exp: now + 6 * 3600 }),
+      base64url({
+        scp: `Actions.GenericRead:00000000-0000-0000-0000-000000000000 Actions.Results:${this.runBackendId}:${this.jobBackendId}`,
+        iat: now,
+        exp: now + 6 * 3600
+      }),
       'stub'
     ].join('.')
   }
@@ -90,7 +94,8 @@ export class ArtifactService {
         if (!blob) return twirpError(400, 'invalid_argument', 'no blob was uploaded for this artifact')
         if (String(req.size) !== String(blob.length)) this.problem(`artifact FinalizeArtifact: size ${String(req.size)}, uploaded ${blob.length} bytes`)
         const hash = (req.hash as string | undefined) ?? ''
-        if (hash && hash !== `sha256:${createHash('sha256').update(blob).digest('hex')}`) this.problem(`artifact FinalizeArtifact: hash ${hash} does not match the upload`)
+        if (hash && hash !== `sha256:${createHash('sha256').update(blob).digest('hex')}`)
+          this.problem(`artifact FinalizeArtifact: hash ${hash} does not match the upload`)
         artifact.finalized = true
         return { status: 200, body: { ok: true, artifact_id: String(artifact.id) } }
       }
@@ -100,7 +105,13 @@ export class ArtifactService {
           body: {
             artifacts: this.artifacts
               .filter(a => a.finalized)
-              .map(a => ({ workflow_run_backend_id: this.runBackendId, workflow_job_run_backend_id: this.jobBackendId, database_id: String(a.id), name: a.name, size: String(a.size) }))
+              .map(a => ({
+                workflow_run_backend_id: this.runBackendId,
+                workflow_job_run_backend_id: this.jobBackendId,
+                database_id: String(a.id),
+                name: a.name,
+                size: String(a.size)
+              }))
           }
         }
       default:

@@ -123,7 +123,9 @@ describe('REST', () => {
 
   it('records requests the description rejects', async () => {
     const octokit = client()
-    await failure(octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: OWNER, repo: REPO, issue_number: 1, body: 42 as unknown as string }))
+    await failure(
+      octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: OWNER, repo: REPO, issue_number: 1, body: 42 as unknown as string })
+    )
     expect(stub.validationErrors).toHaveLength(1)
     expect(stub.validationErrors[0]).toMatch(/issues\/create-comment.*body\/body must be string/)
 
@@ -131,7 +133,9 @@ describe('REST', () => {
     expect(unknown.status).toBe(404)
     expect(stub.validationErrors[1]).toMatch(/no such operation/)
 
-    await failure(octokit.request('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: OWNER, repo: REPO, issue_number: 'seven' as unknown as number }))
+    await failure(
+      octokit.request('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: OWNER, repo: REPO, issue_number: 'seven' as unknown as number })
+    )
     expect(stub.validationErrors[2]).toMatch(/path\.issue_number must be integer/)
     expect(stub.requests.map(r => r.method)).toEqual(['POST', 'GET', 'GET'])
   })

@@ -119,7 +119,10 @@ export async function startGithubStub(options: GithubStubOptions = {}): Promise<
   const rateReset = Math.floor(Date.now() / 1000) + 3600
   let rateUsed = 0
   let url = ''
-  const artifacts = new ArtifactService(() => url, line => validationErrors.push(line))
+  const artifacts = new ArtifactService(
+    () => url,
+    line => validationErrors.push(line)
+  )
 
   const error = (status: number, message = DEFAULT_MESSAGES[status] ?? 'Error', operationId = '', extra: Record<string, unknown> = {}): Reply => ({
     status,
@@ -135,7 +138,8 @@ export async function startGithubStub(options: GithubStubOptions = {}): Promise<
   function badCommentBody(body: unknown, operationId: string): Reply | undefined {
     const text = (body as { body?: unknown } | undefined)?.body
     if (typeof text !== 'string') return error(422, `Invalid request.\n\nFor 'properties/body', ${JSON.stringify(text ?? null)} is not a string.`, operationId)
-    if (text.trim() === '') return error(422, 'Validation Failed', operationId, { errors: [{ resource: 'IssueComment', code: 'missing_field', field: 'body' }] })
+    if (text.trim() === '')
+      return error(422, 'Validation Failed', operationId, { errors: [{ resource: 'IssueComment', code: 'missing_field', field: 'body' }] })
     // GitHub counts characters (code points), not UTF-16 units.
     if ([...text].length > MAX_COMMENT) {
       return error(422, 'Validation Failed', operationId, {

@@ -109,7 +109,11 @@ export class Job {
     return readFileSync(this.files.summary, 'utf8')
   }
 
-  private step(entry: 'main' | 'post', extraEnv: Record<string, string>, control?: (child: ReturnType<typeof spawn>, output: { stdout: string }) => void): Promise<StepResult> {
+  private step(
+    entry: 'main' | 'post',
+    extraEnv: Record<string, string>,
+    control?: (child: ReturnType<typeof spawn>, output: { stdout: string }) => void
+  ): Promise<StepResult> {
     const started = Date.now()
     const outputStart = readFileSync(this.files.output, 'utf8').length
     const child = spawn(process.execPath, [join(REPO_ROOT, 'dist', entry, 'index.js')], {

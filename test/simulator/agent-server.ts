@@ -93,7 +93,16 @@ export class AgentServer {
     try {
       const body = decodeBody(raw, contentType)
       const request: Req = { method, path: url.pathname, params: {}, query: parseQuery(url.searchParams), headers, body, raw, contentType }
-      this.ctx.record({ server: 'agent', runtimeId: this.runtime.runtimeId, method, path: url.pathname, query: request.query, headers, body: recordableBody(body, contentType), at })
+      this.ctx.record({
+        server: 'agent',
+        runtimeId: this.runtime.runtimeId,
+        method,
+        path: url.pathname,
+        query: request.query,
+        headers,
+        body: recordableBody(body, contentType),
+        at
+      })
       out = await this.dispatch(request)
     } catch (err) {
       out = errorResponse(err)
@@ -142,7 +151,9 @@ export class AgentServer {
   private serverInfo(): Json {
     const now = Date.now()
     const version = this.ctx.reportedVersion
-    const idleTimeout = Number((this.runtime.startBody as { environment?: Record<string, string> } | undefined)?.environment?.OH_RUNTIME_IDLE_TIMEOUT_SECONDS ?? 1200)
+    const idleTimeout = Number(
+      (this.runtime.startBody as { environment?: Record<string, string> } | undefined)?.environment?.OH_RUNTIME_IDLE_TIMEOUT_SECONDS ?? 1200
+    )
     return {
       uptime: (now - this.bootedAt) / 1000,
       idle_time: (now - this.lastActivity) / 1000,

@@ -35,20 +35,24 @@ export function addConversationRoutes(router: Router, server: AgentServer): void
     const isAcp = (body.agent as Json | undefined)?.kind === 'ACPAgent'
     // Where an ACPAgent may be created depends on the version (protocol.md §G).
     if (isAcp && !acpRoute && !server.features.acpOnConversations) {
-      reject(req, [server.features.acpRoutes ? 'agent: ACPAgent conversations are created under /api/acp/conversations' : "agent.kind: 'ACPAgent' is not a known agent kind"])
+      reject(req, [
+        server.features.acpRoutes
+          ? 'agent: ACPAgent conversations are created under /api/acp/conversations'
+          : "agent.kind: 'ACPAgent' is not a known agent kind"
+      ])
     }
     if (acpRoute && !isAcp) reject(req, ['agent: only ACPAgent conversations are created here'])
     reject(req, startRequestProblems(body))
-      const existingId = typeof body.conversation_id === 'string' ? server.conversation(body.conversation_id) : undefined
-      if (existingId) return { status: 200, body: existingId.info(includeSkills(req)) }
-      const conversation = await server.createConversation(body)
-      const initial = body.initial_message as Json | null | undefined
-      if (initial) {
-        // initial_message always starts a run, whatever its own `run` says (§B.4).
-        conversation.sendMessage(String(initial.role ?? 'user'), (initial.content as unknown[] | undefined) ?? [], false)
-        conversation.run()
-      }
-      return { status: 201, body: conversation.info(includeSkills(req)) }
+    const existingId = typeof body.conversation_id === 'string' ? server.conversation(body.conversation_id) : undefined
+    if (existingId) return { status: 200, body: existingId.info(includeSkills(req)) }
+    const conversation = await server.createConversation(body)
+    const initial = body.initial_message as Json | null | undefined
+    if (initial) {
+      // initial_message always starts a run, whatever its own `run` says (§B.4).
+      conversation.sendMessage(String(initial.role ?? 'user'), (initial.content as unknown[] | undefined) ?? [], false)
+      conversation.run()
+    }
+    return { status: 201, body: conversation.info(includeSkills(req)) }
   }
   const listing = (req: Req): Res => {
     const limit = Number(one(req.query, 'limit') ?? 100)
@@ -155,7 +159,8 @@ function startRequestProblems(body: Json): string[] {
   const problems: string[] = []
   const workspace = body.workspace as Json | undefined
   if (!workspace || typeof workspace !== 'object') problems.push('workspace: Field required')
-  else if (typeof workspace.working_dir !== 'string' || !workspace.working_dir.startsWith('/')) problems.push('workspace.working_dir: an absolute path is required')
+  else if (typeof workspace.working_dir !== 'string' || !workspace.working_dir.startsWith('/'))
+    problems.push('workspace.working_dir: an absolute path is required')
   const agent = body.agent as Json | undefined
   if (!agent || typeof agent !== 'object') problems.push('agent: Field required')
   else if (agent.kind !== 'ACPAgent') {
@@ -176,7 +181,8 @@ function startRequestProblems(body: Json): string[] {
 /** What makes the server answer 422 to a SendMessageRequest (protocol.md §B.8). */
 function messageProblems(body: Json): string[] {
   const problems: string[] = []
-  if (body.role !== undefined && !['user', 'system', 'assistant', 'tool'].includes(body.role as string)) problems.push(`role: unknown role ${JSON.stringify(body.role)}`)
+  if (body.role !== undefined && !['user', 'system', 'assistant', 'tool'].includes(body.role as string))
+    problems.push(`role: unknown role ${JSON.stringify(body.role)}`)
   if (body.content === undefined) return problems
   if (!Array.isArray(body.content)) return [...problems, 'content: Input should be a valid list']
   for (const [i, part] of (body.content as Json[]).entries()) {

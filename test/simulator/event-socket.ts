@@ -20,7 +20,9 @@ export interface UpgradeRequest {
 
 /** Refuses a WebSocket handshake with a plain HTTP answer. */
 export function rejectUpgrade(socket: Duplex, status: number, body: string): void {
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+  )
   socket.destroy()
 }
 
@@ -37,7 +39,8 @@ export function handleSocket(server: AgentServer, upgrade: UpgradeRequest): void
   if (key === undefined && !server.features.firstMessageWsAuth) return rejectUpgrade(upgrade.socket, 403, 'Forbidden')
 
   server.wss.handleUpgrade(upgrade.req, upgrade.socket, upgrade.head, ws => {
-    const start = () => (eventsMatch ? followConversation(server, ws, decodeURIComponent(eventsMatch[1]), upgrade.query) : followBash(server, ws, upgrade.query))
+    const start = () =>
+      eventsMatch ? followConversation(server, ws, decodeURIComponent(eventsMatch[1]), upgrade.query) : followBash(server, ws, upgrade.query)
     if (key !== undefined) return start()
     awaitAuthFrame(server, ws, start)
   })
@@ -81,7 +84,16 @@ function followConversation(server: AgentServer, ws: WebSocket, id: string, quer
       conversation.sendMessage(frame.role, frame.content, true)
       return
     }
-    send(JSON.stringify({ id: eventId(), timestamp: naiveTimestamp(), source: 'environment', code: 'ValidationError', detail: 'Frame is not a Message', kind: 'ServerErrorEvent' }))
+    send(
+      JSON.stringify({
+        id: eventId(),
+        timestamp: naiveTimestamp(),
+        source: 'environment',
+        code: 'ValidationError',
+        detail: 'Frame is not a Message',
+        kind: 'ServerErrorEvent'
+      })
+    )
   })
 }
 
@@ -112,7 +124,11 @@ function followBash(server: AgentServer, ws: WebSocket, query: Query): void {
   ws.on('message', (data: RawData) => {
     const frame = parseFrame(data)
     if (frame && typeof frame.command === 'string') {
-      server.bash.start({ command: frame.command, cwd: typeof frame.cwd === 'string' ? frame.cwd : null, timeout: typeof frame.timeout === 'number' ? frame.timeout : 300 })
+      server.bash.start({
+        command: frame.command,
+        cwd: typeof frame.cwd === 'string' ? frame.cwd : null,
+        timeout: typeof frame.timeout === 'number' ? frame.timeout : 300
+      })
     }
   })
 }

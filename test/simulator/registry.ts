@@ -25,7 +25,15 @@ export async function startRegistry(record: (request: RecordedRequest) => void):
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const target = new URL(req.url ?? '/', url)
-    record({ server: 'registry', method: req.method ?? 'GET', path: target.pathname, query: parseQuery(target.searchParams), headers: flatHeaders(req), body: undefined, at: Date.now() })
+    record({
+      server: 'registry',
+      method: req.method ?? 'GET',
+      path: target.pathname,
+      query: parseQuery(target.searchParams),
+      headers: flatHeaders(req),
+      body: undefined,
+      at: Date.now()
+    })
     if (target.pathname === '/token') {
       const token = randomBytes(12).toString('hex')
       tokens.add(token)

@@ -123,7 +123,8 @@ function startBody(ctx: SimContext, req: Req): Json {
   if (command !== undefined && typeof command !== 'string' && !(Array.isArray(command) && command.every(c => typeof c === 'string'))) {
     problems.push('command must be a string or a list of strings')
   }
-  if (body.resource_factor !== undefined && !RESOURCE_FACTORS.includes(body.resource_factor as number)) problems.push('resource_factor must be one of 1, 2, 4, 8')
+  if (body.resource_factor !== undefined && !RESOURCE_FACTORS.includes(body.resource_factor as number))
+    problems.push('resource_factor must be one of 1, 2, 4, 8')
   if (body.image_pull_policy !== undefined && !PULL_POLICIES.includes(body.image_pull_policy as string)) {
     problems.push('image_pull_policy must be Always, IfNotPresent or Never')
   }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { AgentServer } from './agent-server.js'
 import type { ListeningServer, SimContext } from './context.js'
 import type { Json } from './events.js'
-import { Sandbox } from './sandbox.js'
+import type { Sandbox } from './sandbox.js'
 import type { SimConversation, SimRuntime } from './types.js'
 
 type Status = 'running' | 'paused' | 'stopped'

@@ -70,7 +70,7 @@ export const longScript: AgentScript = {
 export const errorScript: AgentScript = {
   steps: [
     { type: 'llm', cost: 0.004, promptTokens: 3000, completionTokens: 90 },
-    { type: 'terminal', command: 'make test', output: 'make: *** No rule to make target \'test\'.  Stop.\n', exitCode: 2 },
+    { type: 'terminal', command: 'make test', output: "make: *** No rule to make target 'test'.  Stop.\n", exitCode: 2 },
     { type: 'error', code: 'MaxIterationsReached', detail: 'Agent reached the maximum number of iterations (2).' }
   ]
 }

@@ -3,6 +3,7 @@ import { request } from 'undici'
 import WebSocket from 'ws'
 import { longScript, startSimulator, type Simulator } from './index.js'
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- responses are probed field by field
 type Json = Record<string, any>
 
 const START_BODY = {
@@ -21,8 +22,16 @@ const CONVERSATION_BODY = {
   agent: {
     kind: 'Agent',
     llm: { model: 'anthropic/claude-sonnet-4-5-20250929', api_key: 'sk-secret', base_url: null, usage_id: 'agent' },
-    tools: [{ name: 'terminal', params: {} }, { name: 'file_editor', params: {} }],
-    condenser: { kind: 'LLMSummarizingCondenser', llm: { model: 'anthropic/claude-haiku', api_key: 'sk-secret', usage_id: 'condenser' }, max_size: 80, keep_first: 4 }
+    tools: [
+      { name: 'terminal', params: {} },
+      { name: 'file_editor', params: {} }
+    ],
+    condenser: {
+      kind: 'LLMSummarizingCondenser',
+      llm: { model: 'anthropic/claude-haiku', api_key: 'sk-secret', usage_id: 'condenser' },
+      max_size: 80,
+      keep_first: 4
+    }
   },
   workspace: { kind: 'LocalWorkspace', working_dir: '/workspace/project' },
   max_iterations: 100,
@@ -38,6 +47,7 @@ async function call(base: string, method: string, path: string, headers: Record<
     body: body === undefined ? undefined : JSON.stringify(body)
   })
   const text = await res.body.text()
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- probed field by field
   let json: any
   try {
     json = JSON.parse(text)

@@ -16,7 +16,10 @@ export function addWorkspaceRoutes(router: Router, server: AgentServer): void {
     if (body.timeout !== undefined && !Number.isInteger(body.timeout)) problems.push('timeout: Input should be a valid integer')
     if (problems.length > 0) {
       for (const problem of problems) server.ctx.validationError(`${req.method} ${req.path}: 422 ${problem}`)
-      throw new HttpError(422, problems.map(msg => ({ type: 'value_error', loc: ['body'], msg })))
+      throw new HttpError(
+        422,
+        problems.map(msg => ({ type: 'value_error', loc: ['body'], msg }))
+      )
     }
     server.touch()
     return { command: body.command as string, cwd: (body.cwd as string | null | undefined) ?? null, timeout: (body.timeout as number | undefined) ?? 300 }

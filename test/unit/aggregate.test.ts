@@ -54,12 +54,35 @@ describe('aggregateResults', () => {
   it('makes one row per artifact folder, names failures, and sums the cells', async () => {
     const finished1 = put('results/openhands-agent-task-01', result({ cost: 0.0341, prompt_tokens: 20600, completion_tokens: 725, duration_seconds: 83.2 }))
     put('results/openhands-agent-task-02', result({ cost: 0.0123, prompt_tokens: 5200, completion_tokens: 180, duration_seconds: 40.5 }))
-    put('results/openhands-agent-task-03', result({ status: 'error', error: 'Agent reached the maximum number of iterations (2).', cost: 0.004, prompt_tokens: 3000, completion_tokens: 90, duration_seconds: 12.1 }))
-    put('results/openhands-agent-task-04', result({ status: 'timeout', error: null, cost: 0.2, prompt_tokens: 90000, completion_tokens: 4000, duration_seconds: 3600 }))
+    put(
+      'results/openhands-agent-task-03',
+      result({
+        status: 'error',
+        error: 'Agent reached the maximum number of iterations (2).',
+        cost: 0.004,
+        prompt_tokens: 3000,
+        completion_tokens: 90,
+        duration_seconds: 12.1
+      })
+    )
+    put(
+      'results/openhands-agent-task-04',
+      result({ status: 'timeout', error: null, cost: 0.2, prompt_tokens: 90000, completion_tokens: 4000, duration_seconds: 3600 })
+    )
     put('results/openhands-agent-task-05', '{"schema_version": 1, "status": "finis')
     put('results/openhands-agent-task-06', JSON.stringify({ ...result(), schema_version: 2 }))
     put('results/openhands-agent-task-07', JSON.stringify({ ...result(), cost: 'a lot' }))
-    put('results/openhands-agent-task-10', result({ status: 'budget_exceeded', error: 'Cost $1.02 passed max-cost $1.', cost: 1.02, prompt_tokens: 400000, completion_tokens: 9000, duration_seconds: 900 }))
+    put(
+      'results/openhands-agent-task-10',
+      result({
+        status: 'budget_exceeded',
+        error: 'Cost $1.02 passed max-cost $1.',
+        cost: 1.02,
+        prompt_tokens: 400000,
+        completion_tokens: 9000,
+        duration_seconds: 900
+      })
+    )
 
     const aggregate = await aggregateResults({
       patterns: ['results/**/result.json'],
@@ -80,7 +103,16 @@ describe('aggregateResults', () => {
       'openhands-agent-task-10': 'budget_exceeded'
     })
     const cell = (name: string) => aggregate.cells.find(c => c.cell === `openhands-agent-task-${name}`)!
-    expect(cell('01')).toEqual({ cell: 'openhands-agent-task-01', file: finished1, status: 'finished', cost: 0.0341, promptTokens: 20600, completionTokens: 725, durationSeconds: 83.2, error: null })
+    expect(cell('01')).toEqual({
+      cell: 'openhands-agent-task-01',
+      file: finished1,
+      status: 'finished',
+      cost: 0.0341,
+      promptTokens: 20600,
+      completionTokens: 725,
+      durationSeconds: 83.2,
+      error: null
+    })
     expect(cell('03').error).toBe('Agent reached the maximum number of iterations (2).')
     expect(cell('04').error).toBe('status timeout')
     expect(cell('05').error).toMatch(/^result\.json not JSON/)
@@ -94,10 +126,16 @@ describe('aggregateResults', () => {
       finished: 2,
       failed: 8,
       missing: 2,
-      cost: expect.closeTo(sum(c => c.cost), 9),
+      cost: expect.closeTo(
+        sum(c => c.cost),
+        9
+      ),
       prompt_tokens: sum(c => c.promptTokens),
       completion_tokens: sum(c => c.completionTokens),
-      duration_seconds: expect.closeTo(sum(c => c.durationSeconds), 6)
+      duration_seconds: expect.closeTo(
+        sum(c => c.durationSeconds),
+        6
+      )
     })
     expect(aggregate.totals.cost).toBe(1.2704)
     expect(aggregate.totals.prompt_tokens).toBe(20600 + 5200 + 3000 + 90000 + 400000)
@@ -123,7 +161,11 @@ describe('aggregateResults', () => {
     put('one/openhands-j-x', result())
     put('two/openhands-j-y', result())
     put('three/openhands-j-z', result())
-    const aggregate = await aggregateResults({ patterns: ['one/*/result.json', 'two/**/result.json', '!two/openhands-j-y/result.json', ''], expectedCells: [' openhands-j-x ', ''], cwd: dir })
+    const aggregate = await aggregateResults({
+      patterns: ['one/*/result.json', 'two/**/result.json', '!two/openhands-j-y/result.json', ''],
+      expectedCells: [' openhands-j-x ', ''],
+      cwd: dir
+    })
     expect(cellsOf(aggregate)).toEqual({ 'openhands-j-x': 'finished' })
   })
 

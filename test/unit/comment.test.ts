@@ -52,7 +52,12 @@ describe('renderFinalComment', () => {
     expect(body).not.toContain('> line 16:')
     expect(body).toContain('line 40:')
 
-    const huge = renderFinalComment(marker, result({ final_message: 'é'.repeat(200_000) }), links, Array.from({ length: 500 }, (_, i) => `src/module_${i}/file_${i}.ts`))
+    const huge = renderFinalComment(
+      marker,
+      result({ final_message: 'é'.repeat(200_000) }),
+      links,
+      Array.from({ length: 500 }, (_, i) => `src/module_${i}/file_${i}.ts`)
+    )
     expect(huge.length).toBeLessThanOrEqual(COMMENT_LIMIT)
     expect(huge).toContain('… (truncated; the whole message is in result.json)')
     expect(huge.endsWith('</sub>\n')).toBe(true)

@@ -57,7 +57,9 @@ describe('readSettings', () => {
   })
 
   it('reads prompt-file relative to the workspace and rejects a missing one', () => {
-    expect(() => readSettings(reader({ ...valid, prompt: '', 'prompt-file': 'nope.md' }), ctx())).toThrowError(/'prompt-file': cannot read 'nope.md' \(ENOENT\)/)
+    expect(() => readSettings(reader({ ...valid, prompt: '', 'prompt-file': 'nope.md' }), ctx())).toThrowError(
+      /'prompt-file': cannot read 'nope.md' \(ENOENT\)/
+    )
   })
 
   it('never puts a secret into an error message', () => {
@@ -72,7 +74,10 @@ describe('readSettings', () => {
   })
 
   it('accepts the documented enumerations case-insensitively and normalises them', () => {
-    const s = readSettings(reader({ ...valid, 'image-pull-policy': 'always', 'on-exit': 'PAUSE', 'resource-factor': '8', 'runtime-api-url': 'http://127.0.0.1:9/' }), ctx())
+    const s = readSettings(
+      reader({ ...valid, 'image-pull-policy': 'always', 'on-exit': 'PAUSE', 'resource-factor': '8', 'runtime-api-url': 'http://127.0.0.1:9/' }),
+      ctx()
+    )
     expect([s.imagePullPolicy, s.onExit, s.resourceFactor, s.runtimeApi.url]).toEqual(['Always', 'pause', 8, 'http://127.0.0.1:9'])
   })
 })

@@ -34,11 +34,20 @@ describe('totalsOf', () => {
 
 describe('describeEvent', () => {
   it('gives one readable line for actions, observations and errors', () => {
-    expect(describeEvent({ id: '1', kind: 'ActionEvent', tool_name: 'terminal', action: { kind: 'TerminalAction', command: 'ls -la' } })).toBe('[action] terminal: $ ls -la')
-    expect(describeEvent({ id: '2', kind: 'ObservationEvent', tool_name: 'terminal', observation: { kind: 'TerminalObservation', exit_code: 2, content: [{ type: 'text', text: 'oops' }] } })).toBe(
-      '[observation] terminal: exit 2, 4 chars'
+    expect(describeEvent({ id: '1', kind: 'ActionEvent', tool_name: 'terminal', action: { kind: 'TerminalAction', command: 'ls -la' } })).toBe(
+      '[action] terminal: $ ls -la'
     )
-    expect(describeEvent({ id: '3', kind: 'ConversationErrorEvent', code: 'MaxIterationsReached', detail: 'limit 5' })).toBe('[error] MaxIterationsReached: limit 5')
+    expect(
+      describeEvent({
+        id: '2',
+        kind: 'ObservationEvent',
+        tool_name: 'terminal',
+        observation: { kind: 'TerminalObservation', exit_code: 2, content: [{ type: 'text', text: 'oops' }] }
+      })
+    ).toBe('[observation] terminal: exit 2, 4 chars')
+    expect(describeEvent({ id: '3', kind: 'ConversationErrorEvent', code: 'MaxIterationsReached', detail: 'limit 5' })).toBe(
+      '[error] MaxIterationsReached: limit 5'
+    )
     expect(describeEvent({ id: '4', kind: 'SystemPromptEvent' })).toBeUndefined()
     expect(describeEvent({ id: '5', kind: 'SomethingNew' })).toBe('[SomethingNew]')
   })

@@ -61,7 +61,8 @@ async function twoRepositories() {
   return { api, now, rt: { ...rt, startedOurs: byId(startedOurs.runtimeId), startedTheirs: byId(startedTheirs.runtimeId) } }
 }
 
-const stopCalls = () => sim!.requests.filter(r => r.server === 'runtime' && r.method === 'POST' && r.path === '/stop').map(r => (r.body as { runtime_id: string }).runtime_id)
+const stopCalls = () =>
+  sim!.requests.filter(r => r.server === 'runtime' && r.method === 'POST' && r.path === '/stop').map(r => (r.body as { runtime_id: string }).runtime_id)
 const actions = (entries: SweepEntry[]) => Object.fromEntries(entries.map(e => [e.sessionId, e.action]))
 
 describe('sweepRuntimes against the simulator', () => {
@@ -77,7 +78,14 @@ describe('sweepRuntimes against the simulator', () => {
       [rt.startedOurs.sessionId]: 'kept'
     })
     const entry = (r: SimRuntime) => entries.find(e => e.runtimeId === r.runtimeId)!
-    expect(entry(rt.oldRunning)).toEqual({ runtimeId: rt.oldRunning.runtimeId, sessionId: rt.oldRunning.sessionId, status: 'running', ageMinutes: 300, action: 'would stop', reason: 'older than 120 min' })
+    expect(entry(rt.oldRunning)).toEqual({
+      runtimeId: rt.oldRunning.runtimeId,
+      sessionId: rt.oldRunning.sessionId,
+      status: 'running',
+      ageMinutes: 300,
+      action: 'would stop',
+      reason: 'older than 120 min'
+    })
     expect(entry(rt.oldPaused)).toMatchObject({ status: 'paused', ageMinutes: 180 })
     expect(entry(rt.young)).toMatchObject({ ageMinutes: 10, reason: 'not older than 120 min' })
     expect(entry(rt.ageless)).toMatchObject({ ageMinutes: null, reason: expect.stringContaining('age is unknown: never stopped') })
