@@ -8,22 +8,18 @@ import { EventLog } from './event-log.js'
 import { preflightImage } from './image.js'
 import { checkActor, checkForkCode, type Verdict } from './gate.js'
 import { readGithubContext, type GithubContext } from './github-context.js'
-import { readSettings, sessionPrefix, type Settings } from './inputs.js'
-import { aggregateResults, renderAggregate, writeAggregate } from './modes/aggregate.js'
-import { renderSweep, sweepRuntimes } from './modes/sweep.js'
-import { StickyComment } from './github/sticky-comment.js'
-import { formatCost } from './agent-server/describe.js'
-import { Output } from './report/outputs.js'
+import { readSettings, type Settings } from './inputs.js'
+import { aggregateMode, sweepMode } from './modes/index.js'
 import { errorMessage, fail, info, notice, phase, warning } from './log.js'
 import { commentMarker, renderProgressComment } from './report/comment.js'
 import { Reporter } from './report/reporter.js'
-import { write as writeSummary, writeInputErrorSummary } from './report/summary.js'
+import { writeInputErrorSummary } from './report/summary.js'
 import { buildResult, type Outcome } from './report/result.js'
 import { RuntimeApi } from './runtime/client.js'
 import { provisionRuntime, startRequest } from './runtime/provision.js'
 import { releaseRuntime } from './runtime/release.js'
 import { markRuntimeReleased, saveOutputDir, saveRuntimeId, saveSession } from './state.js'
-import { untilAborted, withDeadline } from './timing.js'
+import { untilAborted } from './timing.js'
 import { applyChanges, downloadChanges, uploadWorkspace, type Changes } from './workspace.js'
 
 /** After a cancel, what is left of the runner's 7.5 s goes to the final comment; the post step uploads the artifact. */
@@ -47,7 +43,7 @@ export async function runMain(): Promise<void> {
     return
   }
   for (const notice of settings.notices) warning(notice)
-  if (settings.mode === 'aggregate') return aggregateMode(settings, ctx)
+  if (settings.mode === 'aggregate') return aggregateMode(settings, ctx.workspace)
   if (settings.mode === 'sweep') return sweepMode(settings)
   const verdict = await admit(ctx, settings)
   if (!verdict.allowed) return skip(settings, startedAt, verdict)
@@ -143,40 +139,6 @@ export async function runMain(): Promise<void> {
   await reporter.publish(result, { upload: !signal.aborted, budgetMs: signal.aborted ? CANCEL_COMMENT_BUDGET_MS : COMMENT_BUDGET_MS })
   cancellation.dispose()
   if (result.status !== 'finished') fail(result.error ?? `The run ended with status ${result.status}.`)
-}
-
-/** `mode: aggregate`: one table of the matrix's result.json files, in the summary, aggregate.json and (on PR events) the comment. */
-async function aggregateMode(settings: Settings, ctx: GithubContext): Promise<void> {
-  const aggregate = await aggregateResults({ patterns: settings.aggregate.patterns, expectedCells: settings.aggregate.expectedCells, cwd: ctx.workspace })
-  mkdirSync(settings.outputDir, { recursive: true })
-  const file = join(settings.outputDir, 'aggregate.json')
-  writeAggregate(aggregate, file)
-  core.setOutput(Output.aggregateFile, file)
-  const markdown = renderAggregate(aggregate)
-  await writeSummary(markdown)
-  const { totals } = aggregate
-  info(
-    `${totals.cells} cells: ${totals.finished} finished, ${totals.failed} failed (${totals.missing} missing); total cost ${formatCost(totals.cost)}. Written to ${file}.`
-  )
-  const { commentOn, token, repository, cellKey } = settings.github
-  if (commentOn !== null) {
-    const comment = new StickyComment({ token, repository, issueNumber: commentOn, marker: commentMarker(`aggregate-${cellKey}`) })
-    await withDeadline(comment.finish(`${commentMarker(`aggregate-${cellKey}`)}\n${markdown}`), 30_000)
-    if (comment.url) core.setOutput(Output.commentUrl, comment.url)
-  }
-}
-
-/** `mode: sweep`: stops this repository's runtimes older than sweep-older-than (a dry run by default). */
-async function sweepMode(settings: Settings): Promise<void> {
-  const api = new RuntimeApi(settings.runtimeApi.url, settings.runtimeApi.apiKey)
-  const entries = await sweepRuntimes(api, {
-    prefix: sessionPrefix(settings.github.repository),
-    olderThanMinutes: settings.sweep.olderThanMinutes,
-    dryRun: settings.sweep.dryRun
-  })
-  await writeSummary(renderSweep(entries, settings.sweep.dryRun))
-  const failed = entries.filter(entry => entry.action === 'failed').length
-  if (failed) fail(`Sweep: ${failed} runtime(s) could not be stopped.`)
 }
 
 /** The gate: fork code on pull_request_target, then the actor's permission. */

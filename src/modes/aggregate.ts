@@ -6,6 +6,7 @@ import { formatCost } from '../agent-server/describe.js'
 import { formatDuration } from '../log.js'
 import { RESULT_SCHEMA_VERSION } from '../report/result.js'
 import { safeToPost } from '../report/sanitize.js'
+import { STATUS_LABEL } from '../report/summary.js'
 
 /**
  * `mode: aggregate`: the result.json files of a matrix, one row per cell.
@@ -227,13 +228,7 @@ function summarise(cells: CellResult[]): Aggregate {
 const round = (n: number, digits: number): number => Number(n.toFixed(digits))
 
 const LABEL: Record<string, string> = {
-  finished: '✅ finished',
-  error: '❌ error',
-  stuck: '⚠️ stuck',
-  timeout: '⏱️ timeout',
-  budget_exceeded: '💸 budget exceeded',
-  cancelled: '🚫 cancelled',
-  skipped: '⏭️ skipped',
+  ...STATUS_LABEL,
   missing: '❓ missing',
   invalid: '❌ invalid result'
 }

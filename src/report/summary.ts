@@ -4,7 +4,8 @@ import { formatDuration, warning } from '../log.js'
 import { redact } from '../secrets.js'
 import type { RunResult } from './result.js'
 
-const STATUS_LABEL: Record<RunResult['status'], string> = {
+/** How each status reads in tables, summaries and comments. */
+export const STATUS_LABEL: Record<RunResult['status'], string> = {
   finished: '✅ finished',
   error: '❌ error',
   stuck: '⚠️ stuck',
