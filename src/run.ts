@@ -9,7 +9,6 @@ import { preflightImage } from './image.js'
 import { checkActor, checkForkCode, type Verdict } from './gate.js'
 import { readGithubContext, type GithubContext } from './github-context.js'
 import { readSettings, type Settings } from './inputs.js'
-import { aggregateMode, sweepMode } from './modes/index.js'
 import { errorMessage, fail, info, notice, phase, warning } from './log.js'
 import { commentMarker, renderProgressComment } from './report/comment.js'
 import { Reporter } from './report/reporter.js'
@@ -43,8 +42,9 @@ export async function runMain(): Promise<void> {
     return
   }
   for (const notice of settings.notices) warning(notice)
-  if (settings.mode === 'aggregate') return aggregateMode(settings, ctx.workspace)
-  if (settings.mode === 'sweep') return sweepMode(settings)
+  // The modes' code (and @actions/glob) loads only for the runs that use them.
+  if (settings.mode === 'aggregate') return (await import('./modes/index.js')).aggregateMode(settings, ctx.workspace)
+  if (settings.mode === 'sweep') return (await import('./modes/index.js')).sweepMode(settings)
   const verdict = await admit(ctx, settings)
   if (!verdict.allowed) return skip(settings, startedAt, verdict)
   if (settings.dryRun) return dryRun(settings, startedAt)

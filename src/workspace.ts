@@ -137,16 +137,19 @@ async function packCheckout(checkout: string): Promise<{ data: Buffer; files: nu
     const { stdout } = await run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: checkout, maxBuffer: 256 * MB })
     const files = stdout.split('\0').filter(file => file && existsSync(join(checkout, file)) && !statSync(join(checkout, file)).isDirectory())
     const gitDir = join(checkout, '.git')
+    // Directories too (git needs refs/ even when it is empty), so tar runs with --no-recursion.
     const gitEntries = statSync(gitDir).isDirectory()
-      ? readdirSync(gitDir, { recursive: true, withFileTypes: true })
-          .filter(entry => !entry.isDirectory())
-          .map(entry => join(entry.parentPath, entry.name).slice(checkout.length + 1))
-          .filter(path => path !== join('.git', 'config'))
+      ? [
+          '.git',
+          ...readdirSync(gitDir, { recursive: true, withFileTypes: true })
+            .map(entry => join(entry.parentPath, entry.name).slice(checkout.length + 1))
+            .filter(path => path !== join('.git', 'config'))
+        ]
       : ['.git']
     const list = join(staging, 'files')
     writeFileSync(list, [...files, ...gitEntries].join('\0'))
     const tarFile = join(staging, 'checkout.tar')
-    await run('tar', ['-cf', tarFile, '-C', checkout, '--null', '-T', list], { maxBuffer: 16 * MB })
+    await run('tar', ['-cf', tarFile, '-C', checkout, '--no-recursion', '--null', '-T', list], { maxBuffer: 16 * MB })
     if (existsSync(join(gitDir, 'config')) && statSync(gitDir).isDirectory()) {
       const clean = join(staging, 'clean')
       await run('mkdir', ['-p', join(clean, '.git')])

@@ -1,4 +1,4 @@
-import WebSocket from 'ws'
+import type WebSocket from 'ws'
 import { backoff } from '../http.js'
 import { debug, warning } from '../log.js'
 import type { Capabilities } from './capabilities.js'
@@ -33,6 +33,10 @@ export class EventStream {
   /** When the socket last delivered a frame (ms epoch); 0 before the first. */
   lastFrameAt = 0
   connected = false
+  /**
+   * Ids delivered while a REST catch-up overlaps the socket, the only time a duplicate can
+   * arrive; kept until the next catch-up, for socket frames still in flight when it ended.
+   */
   private readonly seen = new Set<string>()
   private lastLogId: string | undefined
   private queue: Array<{ event: AgentEvent; json: string }> | null = null
@@ -52,10 +56,6 @@ export class EventStream {
     this.keyInQuery = !capabilities.firstMessageAuth
   }
 
-  get eventCount(): number {
-    return this.seen.size
-  }
-
   /** Full REST sync, then subscribe; resolves once the socket is ready and caught up (or has failed to be). */
   async open(): Promise<void> {
     await this.catchUp()
@@ -69,6 +69,8 @@ export class EventStream {
    * the newest subscription; socket frames are held until the last one is done.
    */
   catchUp(): Promise<void> {
+    // A new overlap starts: the ids of the previous one can no longer come back (queued frames keep theirs).
+    if (!this.queue) this.seen.clear()
     this.queue ??= []
     const run = (this.catchingUp ?? Promise.resolve()).catch(() => undefined).then(() => this.pageFromLastEvent())
     this.catchingUp = run
@@ -98,17 +100,20 @@ export class EventStream {
   }
 
   private deliver(event: AgentEvent, json: string): void {
-    if (typeof event?.id !== 'string' || this.seen.has(event.id)) return
-    this.seen.add(event.id)
+    if (typeof event?.id !== 'string' || event.id === this.lastLogId || this.seen.has(event.id)) return
+    // Outside a catch-up the log only moves forward: keeping every id would grow memory with the run.
+    if (this.queue) this.seen.add(event.id)
     this.lastLogId = event.id
     this.handlers.onEvent(event, json)
   }
 
   /** One connection; resolves true when its first state event arrived and REST caught up. */
-  private connect(): Promise<boolean> {
+  private async connect(): Promise<boolean> {
+    // Loaded on first use: runs that never get this far do not pay for it at start-up.
+    const { default: WebSocketClient } = await import('ws')
     return new Promise(resolve => {
       const url = this.server.eventsSocketUrl(this.conversationId, this.keyInQuery)
-      const socket = new WebSocket(url, { handshakeTimeout: 10_000, perMessageDeflate: false })
+      const socket = new WebSocketClient(url, { handshakeTimeout: 10_000, perMessageDeflate: false })
       this.socket = socket
       let ready = false
       const readyTimer = setTimeout(() => resolve(false), READY_TIMEOUT_MS)
@@ -150,6 +155,7 @@ export class EventStream {
         }
       })
       // Queue socket frames from the very first one until REST has caught up.
+      if (!this.queue) this.seen.clear()
       this.queue ??= []
       socket.on('unexpected-response', (_req, res) => {
         // A server older than v1.18.1 rejects a handshake without the key: use the query parameter.
@@ -179,7 +185,7 @@ export class EventStream {
 
   private flushQueue(): void {
     const queued = this.queue ?? []
-    this.queue = null
     for (const { event, json } of queued) this.deliver(event, json)
+    this.queue = null
   }
 }

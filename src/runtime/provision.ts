@@ -16,6 +16,8 @@ export interface ReadyRuntime {
 const STATUS_POLL_MS = 500
 const PROGRESS_EVERY_MS = 10_000
 const HEALTH_TIMEOUT_MS = 5_000
+const HEALTH_PROBE_MS = 100
+const HEALTH_PROBE_TIMEOUT_MS = 1_000
 const POD_LOG_TAIL = 4_000
 
 export class RuntimeStartError extends Error {
@@ -173,7 +175,10 @@ async function waitUntilReady(
         runtime.runtimeId
       )
     }
-    if (nextPoll > Date.now()) await sleep(nextPoll - Date.now(), undefined, { signal })
+    // Container up, not yet Ready: the agent server's own /health (cheap, unauthenticated) says first when it
+    // answers, so readiness is seen within ~100 ms without polling the shared Runtime API any faster.
+    if (pod === 'running') await probeHealthUntil(runtime.url, nextPoll, signal)
+    else if (nextPoll > Date.now()) await sleep(nextPoll - Date.now(), undefined, { signal })
     lastPoll = Date.now()
     const current = await api.getSession(sessionId)
     if (!current)
@@ -182,9 +187,19 @@ async function waitUntilReady(
   }
 }
 
-async function isHealthy(url: string, signal?: AbortSignal): Promise<boolean> {
+/** Probes /health until it answers 2xx or `until` passes. */
+async function probeHealthUntil(url: string, until: number, signal?: AbortSignal): Promise<void> {
+  while (Date.now() < until) {
+    const probeStarted = Date.now()
+    if (await isHealthy(url, signal, HEALTH_PROBE_TIMEOUT_MS)) return
+    const wait = Math.min(HEALTH_PROBE_MS - (Date.now() - probeStarted), until - Date.now())
+    if (wait > 0) await sleep(wait, undefined, { signal })
+  }
+}
+
+async function isHealthy(url: string, signal?: AbortSignal, timeoutMs = HEALTH_TIMEOUT_MS): Promise<boolean> {
   try {
-    await callJson(`${url}/health`, { call: 'Agent server GET /health', retries: 0, timeoutMs: HEALTH_TIMEOUT_MS, signal })
+    await callJson(`${url}/health`, { call: 'Agent server GET /health', retries: 0, timeoutMs, signal })
     return true
   } catch (err) {
     if (signal?.aborted) throw err

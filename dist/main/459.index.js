@@ -1,0 +1,374 @@
+export const id = 459;
+export const ids = [459];
+export const modules = {
+
+/***/ 60459:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  aggregateMode: () => (/* binding */ aggregateMode),
+  sweepMode: () => (/* binding */ sweepMode)
+});
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(73024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(76760);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
+var core = __webpack_require__(77094);
+// EXTERNAL MODULE: ./src/agent-server/describe.ts
+var describe = __webpack_require__(99482);
+// EXTERNAL MODULE: ./src/github/sticky-comment.ts
+var sticky_comment = __webpack_require__(7648);
+// EXTERNAL MODULE: ./src/inputs.ts
+var inputs = __webpack_require__(38422);
+// EXTERNAL MODULE: ./src/log.ts
+var log = __webpack_require__(25625);
+// EXTERNAL MODULE: ./src/report/comment.ts
+var report_comment = __webpack_require__(54231);
+// EXTERNAL MODULE: ./src/report/outputs.ts
+var outputs = __webpack_require__(65468);
+// EXTERNAL MODULE: ./src/report/summary.ts
+var summary = __webpack_require__(57994);
+// EXTERNAL MODULE: ./src/runtime/client.ts
+var client = __webpack_require__(53153);
+// EXTERNAL MODULE: ./src/timing.ts
+var timing = __webpack_require__(18117);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(51455);
+// EXTERNAL MODULE: ./node_modules/@actions/glob/lib/glob.js + 17 modules
+var glob = __webpack_require__(43324);
+// EXTERNAL MODULE: ./src/report/result.ts
+var result = __webpack_require__(65781);
+// EXTERNAL MODULE: ./src/report/sanitize.ts
+var sanitize = __webpack_require__(91211);
+;// CONCATENATED MODULE: ./src/modes/aggregate.ts
+
+
+
+
+
+
+
+
+
+const STATUSES = new Set(['finished', 'error', 'stuck', 'timeout', 'budget_exceeded', 'cancelled', 'skipped']);
+const ATTEMPT_SUFFIX = /-attempt-(\d+)$/;
+/** Reads every result.json that `patterns` (globs, relative to `cwd`) match; never throws on a bad file. */
+async function aggregateResults(options) {
+    const files = await findFiles(options.patterns, options.cwd);
+    const found = await Promise.all(nameCells(files, options.cwd).map(({ cell, file }) => readCell(cell, file)));
+    const latest = new Map();
+    for (const result of found) {
+        const attempt = Number(ATTEMPT_SUFFIX.exec(result.cell)?.[1] ?? 1);
+        const cell = result.cell.replace(ATTEMPT_SUFFIX, '');
+        const seen = latest.get(cell);
+        if (!seen || attempt > seen.attempt)
+            latest.set(cell, { attempt, result: { ...result, cell } });
+    }
+    const cells = [...latest.values()].map(({ result }) => result);
+    for (const name of new Set(options.expectedCells.map(c => c.trim()).filter(Boolean))) {
+        if (!latest.has(name))
+            cells.push(missingCell(name));
+    }
+    cells.sort((a, b) => a.cell.localeCompare(b.cell, 'en', { numeric: true }));
+    return summarise(cells);
+}
+/** Markdown for the step summary or a comment: a heading, one table, a totals line. */
+function renderAggregate(aggregate) {
+    const { totals } = aggregate;
+    const lines = [
+        '## OpenHands matrix results',
+        '',
+        '| Cell | Status | Cost | Prompt tokens | Completion tokens | Duration | Error |',
+        '|---|---|---:|---:|---:|---:|---|'
+    ];
+    for (const c of aggregate.cells) {
+        const missing = c.status === 'missing';
+        const row = [
+            code(c.cell),
+            label(c.status),
+            missing ? '—' : (0,describe/* formatCost */.BD)(c.cost),
+            missing ? '—' : count(c.promptTokens),
+            missing ? '—' : count(c.completionTokens),
+            missing ? '—' : (0,log/* formatDuration */.a3)(c.durationSeconds * 1000),
+            c.error ? escapeHtml(clip(c.error)) : ''
+        ];
+        lines.push(`| ${row.map(tableCell).join(' | ')} |`);
+    }
+    if (!aggregate.cells.length)
+        lines.push('| _no result.json found_ | | | | | | |');
+    const failed = totals.missing ? `${totals.failed} failed (${totals.missing} missing)` : `${totals.failed} failed`;
+    const perSuccess = aggregate.cost_per_success === null ? '—' : (0,describe/* formatCost */.BD)(aggregate.cost_per_success);
+    lines.push('', `**${totals.cells} cells:** ${totals.finished} finished, ${failed} · **success rate** ${(aggregate.success_rate * 100).toFixed(1)}% · ` +
+        `**cost** ${(0,describe/* formatCost */.BD)(totals.cost)} (${perSuccess} per success) · **tokens** ${count(totals.prompt_tokens)} prompt, ${count(totals.completion_tokens)} completion · ` +
+        `**run time** ${(0,log/* formatDuration */.a3)(totals.duration_seconds * 1000)} summed over cells`, '');
+    return (0,sanitize/* safeToPost */.F$)(lines.join('\n'));
+}
+function writeAggregate(aggregate, file) {
+    (0,external_node_fs_.writeFileSync)(file, `${JSON.stringify(aggregate, null, 2)}\n`);
+}
+async function findFiles(patterns, cwd) {
+    // @actions/glob resolves relative patterns against process.cwd(); anchor them at cwd instead.
+    const anchored = patterns
+        .map(p => p.trim())
+        .filter(Boolean)
+        .map(p => {
+        const negated = /^!+/.exec(p)?.[0] ?? '';
+        const rest = p.slice(negated.length);
+        return (0,external_node_path_.isAbsolute)(rest) ? p : `${negated}${globEscape((0,external_node_path_.resolve)(cwd))}/${rest}`;
+    });
+    if (!anchored.length)
+        return [];
+    const globber = await glob/* create */.v(anchored.join('\n'), { matchDirectories: false, implicitDescendants: false });
+    return (await globber.glob()).sort();
+}
+function globEscape(path) {
+    return path.replace(/\[/g, '[[]').replace(/\?/g, '[?]').replace(/\*/g, '[*]');
+}
+function nameCells(files, cwd) {
+    const named = files.map(file => ({ cell: (0,external_node_path_.basename)((0,external_node_path_.dirname)(file)), file }));
+    const taken = new Map();
+    for (const { cell } of named)
+        taken.set(cell, (taken.get(cell) ?? 0) + 1);
+    return named.map(({ cell, file }) => {
+        if (taken.get(cell) === 1)
+            return { cell, file };
+        const path = (0,external_node_path_.relative)(cwd, file).split('\\').join('/');
+        return { cell: path.replace(/\/result\.json$/, '') || path, file };
+    });
+}
+async function readCell(cell, file) {
+    let data;
+    try {
+        data = JSON.parse(await (0,promises_.readFile)(file, 'utf8'));
+    }
+    catch (err) {
+        const reason = err instanceof SyntaxError ? `not JSON (${err.message})` : `cannot be read (${err.code ?? err.message})`;
+        return invalidCell(cell, file, `result.json ${reason}`);
+    }
+    const problem = resultProblem(data);
+    if (problem)
+        return invalidCell(cell, file, `result.json ${problem}`);
+    const result = data;
+    return {
+        cell,
+        file,
+        status: result.status,
+        cost: result.cost,
+        promptTokens: result.prompt_tokens,
+        completionTokens: result.completion_tokens,
+        durationSeconds: result.duration_seconds,
+        error: result.status === 'finished' ? null : typeof result.error === 'string' && result.error ? result.error : `status ${result.status}`
+    };
+}
+/** What makes a document unusable as a result.json; the fields the table needs, not the whole schema. */
+function resultProblem(data) {
+    if (!data || typeof data !== 'object' || Array.isArray(data))
+        return 'is not a JSON object';
+    const r = data;
+    if (r.schema_version !== result/* RESULT_SCHEMA_VERSION */.tS)
+        return `has schema_version ${JSON.stringify(r.schema_version) ?? 'missing'}, expected ${result/* RESULT_SCHEMA_VERSION */.tS}`;
+    if (typeof r.status !== 'string' || !STATUSES.has(r.status))
+        return `has an unknown status ${JSON.stringify(r.status) ?? '(none)'}`;
+    for (const field of ['cost', 'prompt_tokens', 'completion_tokens', 'duration_seconds']) {
+        const value = r[field];
+        if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+            return `has no valid ${field} (${JSON.stringify(value) ?? 'missing'})`;
+    }
+    return undefined;
+}
+function invalidCell(cell, file, error) {
+    return { cell, file, status: 'invalid', cost: 0, promptTokens: 0, completionTokens: 0, durationSeconds: 0, error };
+}
+function missingCell(cell) {
+    return {
+        cell,
+        file: null,
+        status: 'missing',
+        cost: 0,
+        promptTokens: 0,
+        completionTokens: 0,
+        durationSeconds: 0,
+        error: 'no result.json: the cell never reported'
+    };
+}
+function summarise(cells) {
+    const sum = (pick) => cells.reduce((total, c) => total + pick(c), 0);
+    const finished = cells.filter(c => c.status === 'finished').length;
+    const cost = round(sum(c => c.cost), 6);
+    return {
+        schema_version: 1,
+        cells,
+        totals: {
+            cells: cells.length,
+            finished,
+            failed: cells.length - finished,
+            missing: cells.filter(c => c.status === 'missing').length,
+            cost,
+            prompt_tokens: sum(c => c.promptTokens),
+            completion_tokens: sum(c => c.completionTokens),
+            duration_seconds: round(sum(c => c.durationSeconds), 1)
+        },
+        success_rate: cells.length ? round(finished / cells.length, 4) : 0,
+        cost_per_success: finished ? round(cost / finished, 6) : null
+    };
+}
+const round = (n, digits) => Number(n.toFixed(digits));
+const LABEL = {
+    ...summary/* STATUS_LABEL */._P,
+    missing: '❓ missing',
+    invalid: '❌ invalid result'
+};
+const label = (status) => LABEL[status] ?? status;
+const count = (n) => n.toLocaleString('en-US');
+const code = (text) => `\`${text.replace(/`/g, "'")}\``;
+const clip = (text) => (text.length > 200 ? `${text.slice(0, 199)}…` : text);
+const escapeHtml = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const tableCell = (text) => text.replace(/\s+/g, ' ').replace(/\|/g, '\\|');
+
+;// CONCATENATED MODULE: ./src/modes/sweep.ts
+
+async function sweepRuntimes(api, options) {
+    const now = options.now ?? Date.now();
+    const ours = (await api.list()).filter(runtime => runtime.sessionId.startsWith(options.prefix));
+    (0,log/* info */.pq)(`${ours.length} runtime(s) with session prefix ${options.prefix}; stopping those older than ${options.olderThanMinutes} min${options.dryRun ? ' (dry run: nothing is stopped)' : ''}.`);
+    const entries = [];
+    // One at a time: the Runtime API is shared, and a sweep is never in a hurry.
+    for (const runtime of ours) {
+        const entry = await sweepOne(api, runtime, { ...options, now });
+        (0,log/* info */.pq)(`${entry.runtimeId} (session ${entry.sessionId}, ${entry.status}, ${formatAge(entry.ageMinutes)}): ${entry.action}, ${entry.reason}`);
+        if (entry.action === 'failed')
+            (0,log/* warning */.$e)(`Could not stop runtime ${entry.runtimeId}: ${entry.reason}`);
+        entries.push(entry);
+    }
+    return entries;
+}
+async function sweepOne(api, runtime, options) {
+    const startedAt = parseTimestamp(runtime.createdAt);
+    const ageMinutes = startedAt === null ? null : Math.max(0, Math.round((options.now - startedAt) / 6_000) / 10);
+    const entry = { runtimeId: runtime.runtimeId, sessionId: runtime.sessionId, status: runtime.status, ageMinutes };
+    if (runtime.status === 'stopped')
+        return { ...entry, action: 'kept', reason: 'already stopped' };
+    if (ageMinutes === null)
+        return { ...entry, action: 'kept', reason: 'the list gives no creation time, so its age is unknown: never stopped' };
+    if (ageMinutes <= options.olderThanMinutes)
+        return { ...entry, action: 'kept', reason: `not older than ${options.olderThanMinutes} min` };
+    const reason = `older than ${options.olderThanMinutes} min`;
+    if (options.dryRun)
+        return { ...entry, action: 'would stop', reason };
+    try {
+        const existed = await api.stop(runtime.runtimeId);
+        return { ...entry, action: 'stopped', reason: existed ? reason : `${reason}; already gone (404)` };
+    }
+    catch (err) {
+        return { ...entry, action: 'failed', reason: (0,log/* errorMessage */.gJ)(err) };
+    }
+}
+/**
+ * Epoch ms of a list entry's timestamp: an ISO date-time (one without a zone is UTC, as
+ * Python's naive utcnow() gives), or epoch seconds as a number or a numeric string.
+ */
+function parseTimestamp(value) {
+    if (value === undefined)
+        return null;
+    if (typeof value === 'number' || /^\s*\d+(\.\d+)?\s*$/.test(value)) {
+        const n = Number(value);
+        // Seconds, as the protocol's Python side gives; a value this large can only be milliseconds.
+        return Number.isFinite(n) && n > 0 ? (n > 1e11 ? n : n * 1000) : null;
+    }
+    const naive = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value.trim());
+    const ms = Date.parse(naive ? `${value.trim()}Z` : value);
+    return Number.isFinite(ms) ? ms : null;
+}
+/** The sweep as a markdown table for the step summary. */
+function renderSweep(entries, dryRun) {
+    const lines = [`## OpenHands runtime sweep${dryRun ? ' (dry run)' : ''}`, ''];
+    if (!entries.length)
+        return [...lines, 'No runtimes of this repository are listed.', ''].join('\n');
+    lines.push('| Runtime | Session | Status | Age | Action | Reason |', '|---|---|---|---:|---|---|');
+    for (const e of entries) {
+        const row = [sweep_code(e.runtimeId), sweep_code(e.sessionId), e.status, formatAge(e.ageMinutes), ACTION_LABEL[e.action], sweep_escapeHtml(e.reason)];
+        lines.push(`| ${row.map(sweep_tableCell).join(' | ')} |`);
+    }
+    const tally = (action) => entries.filter(e => e.action === action).length;
+    const done = dryRun ? `${tally('would stop')} would be stopped` : `${tally('stopped')} stopped, ${tally('failed')} failed`;
+    lines.push('', `**${entries.length} runtime(s):** ${done}, ${tally('kept')} kept.`);
+    if (dryRun && tally('would stop'))
+        lines.push('', 'Set `sweep-dry-run: false` to stop them.');
+    lines.push('');
+    return lines.join('\n');
+}
+const ACTION_LABEL = {
+    stopped: '🛑 stopped',
+    'would stop': '🔎 would stop',
+    kept: 'kept',
+    failed: '❌ failed'
+};
+function formatAge(minutes) {
+    if (minutes === null)
+        return 'age unknown';
+    if (minutes < 120)
+        return `${minutes.toFixed(1)} min`;
+    return `${(minutes / 60).toFixed(1)} h`;
+}
+const sweep_code = (text) => `\`${text.replace(/`/g, "'")}\``;
+const sweep_escapeHtml = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const sweep_tableCell = (text) => text.replace(/\s+/g, ' ').replace(/\|/g, '\\|');
+
+;// CONCATENATED MODULE: ./src/modes/index.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** `mode: aggregate`: one table of the matrix's result.json files, in the summary, aggregate.json and (on PR events) the comment. */
+async function aggregateMode(settings, workspace) {
+    const aggregate = await aggregateResults({ patterns: settings.aggregate.patterns, expectedCells: settings.aggregate.expectedCells, cwd: workspace });
+    (0,external_node_fs_.mkdirSync)(settings.outputDir, { recursive: true });
+    const file = (0,external_node_path_.join)(settings.outputDir, 'aggregate.json');
+    writeAggregate(aggregate, file);
+    core/* setOutput */.uH(outputs/* Output */.k.aggregateFile, file);
+    const markdown = renderAggregate(aggregate);
+    await (0,summary/* write */.M9)(markdown);
+    const { totals } = aggregate;
+    (0,log/* info */.pq)(`${totals.cells} cells: ${totals.finished} finished, ${totals.failed} failed (${totals.missing} missing); total cost ${(0,describe/* formatCost */.BD)(totals.cost)}. Written to ${file}.`);
+    const { commentOn, token, repository, cellKey } = settings.github;
+    if (commentOn !== null) {
+        const comment = new sticky_comment/* StickyComment */.H({ token, repository, issueNumber: commentOn, marker: (0,report_comment/* commentMarker */.Ql)(`aggregate-${cellKey}`) });
+        await (0,timing/* withDeadline */.NE)(comment.finish(`${(0,report_comment/* commentMarker */.Ql)(`aggregate-${cellKey}`)}\n${markdown}`), 30_000);
+        if (comment.url)
+            core/* setOutput */.uH(outputs/* Output */.k.commentUrl, comment.url);
+    }
+}
+/** `mode: sweep`: stops this repository's runtimes older than sweep-older-than (a dry run by default). */
+async function sweepMode(settings) {
+    const api = new client/* RuntimeApi */.n(settings.runtimeApi.url, settings.runtimeApi.apiKey);
+    const entries = await sweepRuntimes(api, {
+        prefix: (0,inputs/* sessionPrefix */.$c)(settings.github.repository),
+        olderThanMinutes: settings.sweep.olderThanMinutes,
+        dryRun: settings.sweep.dryRun
+    });
+    await (0,summary/* write */.M9)(renderSweep(entries, settings.sweep.dryRun));
+    const failed = entries.filter(entry => entry.action === 'failed').length;
+    if (failed)
+        (0,log/* fail */.fJ)(`Sweep: ${failed} runtime(s) could not be stopped.`);
+}
+
+
+/***/ })
+
+};
