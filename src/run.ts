@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import * as core from '@actions/core'
-import { capabilitiesOf } from './agent-server/capabilities.js'
 import { AgentServer } from './agent-server/client.js'
 import { conversationRequest, runConversation } from './conversation.js'
 import { EventLog } from './event-log.js'
@@ -11,6 +10,7 @@ import { readGithubContext, type GithubContext } from './github-context.js'
 import { readSettings, type Settings } from './inputs.js'
 import { errorMessage, fail, info, notice, phase, warning } from './log.js'
 import { commentMarker, renderProgressComment } from './report/comment.js'
+import { Output } from './report/outputs.js'
 import { Reporter } from './report/reporter.js'
 import { writeInputErrorSummary } from './report/summary.js'
 import { buildResult, type Outcome } from './report/result.js'
@@ -36,7 +36,7 @@ export async function runMain(): Promise<void> {
   try {
     settings = readSettings(undefined, ctx)
   } catch (err) {
-    core.setOutput('status', 'error')
+    core.setOutput(Output.status, 'error')
     fail(errorMessage(err))
     await writeInputErrorSummary(errorMessage(err))
     return
@@ -84,14 +84,7 @@ export async function runMain(): Promise<void> {
       )
     )
     const server = new AgentServer(runtime.url, runtime.sessionApiKey)
-    const capabilities = capabilitiesOf(
-      (
-        await untilAborted(
-          server.serverInfo().catch(() => ({ version: undefined })),
-          signal
-        )
-      ).version
-    )
+    const capabilities = await untilAborted(server.capabilities(), signal)
     info(`Agent server version ${capabilities.version}.`)
     const { workspace } = settings
     const repo = await phase(workspace.checkout ? 'Uploading the checkout' : 'Preparing the working directory', () =>

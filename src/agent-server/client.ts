@@ -1,6 +1,7 @@
 import { Blob } from 'node:buffer'
 import { FormData } from 'undici'
 import { callJson, HttpError, type CallOptions } from '../http.js'
+import { capabilitiesOf, type Capabilities } from './capabilities.js'
 import type { AgentEvent, ConversationState } from './types.js'
 
 export interface CommandResult {
@@ -38,9 +39,10 @@ export class AgentServer {
     readonly sessionApiKey: string | undefined
   ) {}
 
-  async serverInfo(): Promise<{ version?: string }> {
-    const reply = await this.call<{ version?: string }>('GET', '/server_info')
-    return reply.body ?? {}
+  /** What this server's version supports, from /server_info; taken as current when that cannot be read. */
+  async capabilities(): Promise<Capabilities> {
+    const reply = await this.call<{ version?: string }>('GET', '/server_info').catch(() => undefined)
+    return capabilitiesOf(reply?.body?.version)
   }
 
   /** Where the conversation is read back: the route it was created under. */
