@@ -4,34 +4,9 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { aggregateResults, renderAggregate, writeAggregate, type Aggregate } from '../../src/modes/aggregate.js'
 import type { RunResult } from '../../src/report/result.js'
+import { sampleResult } from '../harness/fixtures.js'
 
-const result = (over: Partial<RunResult> = {}): RunResult => ({
-  schema_version: 1,
-  status: 'finished',
-  error: null,
-  session_id: 'ohrr-5e1f0a2b-123-agent-0badc0de',
-  runtime_id: 'rt1',
-  conversation_id: 'c1',
-  image: 'ghcr.io/openhands/agent-server:abc1234-python-amd64',
-  llm_model: 'anthropic/claude-sonnet-4-5-20250929',
-  cost: 0.0341,
-  prompt_tokens: 20600,
-  completion_tokens: 725,
-  cache_read_tokens: 11100,
-  cache_write_tokens: 0,
-  duration_seconds: 83.2,
-  started_at: '2026-11-28T10:00:00.000Z',
-  finished_at: '2026-11-28T10:01:23.200Z',
-  final_message: 'Done.',
-  event_count: 14,
-  events_file: '/tmp/e.jsonl',
-  result_file: '/tmp/r.json',
-  base_commit: null,
-  patch_file: null,
-  changed_files: [],
-  turns: [],
-  ...over
-})
+const result = (over: Partial<RunResult> = {}): RunResult => sampleResult({ final_message: 'Done.', ...over })
 
 let dir: string
 beforeEach(() => {

@@ -2,36 +2,11 @@ import { describe, expect, it } from 'vitest'
 import { COMMENT_LIMIT, commentMarker, renderFinalComment, renderProgressComment } from '../../src/report/comment.js'
 import type { RunResult } from '../../src/report/result.js'
 import { neutralizeMentions, redactTokenFormats } from '../../src/report/sanitize.js'
+import { sampleResult } from '../harness/fixtures.js'
 
 const marker = commentMarker('abc12345')
 const links = { runUrl: 'https://github.com/o/r/actions/runs/1', artifactUrl: 'https://github.com/o/r/actions/runs/1/artifacts/9' }
-const result = (over: Partial<RunResult> = {}): RunResult => ({
-  schema_version: 1,
-  status: 'finished',
-  error: null,
-  session_id: 'ohrr-1',
-  runtime_id: 'rt1',
-  conversation_id: 'c1',
-  image: 'ghcr.io/openhands/agent-server:abc1234-python-amd64',
-  llm_model: 'anthropic/claude-sonnet-4-5-20250929',
-  cost: 0.0341,
-  prompt_tokens: 20600,
-  completion_tokens: 725,
-  cache_read_tokens: 11100,
-  cache_write_tokens: 0,
-  duration_seconds: 83.2,
-  started_at: '2026-11-28T10:00:00.000Z',
-  finished_at: '2026-11-28T10:01:23.200Z',
-  final_message: 'I fixed the bug in the parser and the tests pass.',
-  event_count: 14,
-  events_file: '/tmp/e.jsonl',
-  result_file: '/tmp/r.json',
-  base_commit: null,
-  patch_file: null,
-  changed_files: [],
-  turns: [],
-  ...over
-})
+const result = (over: Partial<RunResult> = {}): RunResult => sampleResult({ session_id: 'ohrr-1', ...over })
 
 describe('renderFinalComment', () => {
   it('starts with the marker and shows status, cost, tokens, duration, message and links', () => {

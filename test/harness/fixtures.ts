@@ -1,0 +1,32 @@
+import type { RunResult } from '../../src/report/result.js'
+
+/** A realistic result.json of a finished run, with fields overridden as a test needs. */
+export function sampleResult(over: Partial<RunResult> = {}): RunResult {
+  return {
+    schema_version: 1,
+    status: 'finished',
+    error: null,
+    session_id: 'ohrr-5e1f0a2b-123-agent-0badc0de',
+    runtime_id: 'rt1',
+    conversation_id: 'c1',
+    image: 'ghcr.io/openhands/agent-server:abc1234-python-amd64',
+    llm_model: 'anthropic/claude-sonnet-4-5-20250929',
+    cost: 0.0341,
+    prompt_tokens: 20600,
+    completion_tokens: 725,
+    cache_read_tokens: 11100,
+    cache_write_tokens: 0,
+    duration_seconds: 83.2,
+    started_at: '2026-11-28T10:00:00.000Z',
+    finished_at: '2026-11-28T10:01:23.200Z',
+    final_message: 'I fixed the bug in the parser and the tests pass.',
+    event_count: 14,
+    events_file: '/tmp/e.jsonl',
+    result_file: '/tmp/r.json',
+    base_commit: null,
+    patch_file: null,
+    changed_files: [],
+    turns: [],
+    ...over
+  }
+}
