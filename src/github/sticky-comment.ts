@@ -17,6 +17,7 @@ export interface StickyCommentOptions {
 /** Edits are spaced at least this far apart, more as the run grows long (GitHub's content limits). */
 const MIN_INTERVAL_MS = 5_000
 const MAX_INTERVAL_MS = 60_000
+const FINAL_ATTEMPTS = 3
 
 /**
  * One comment per workflow + job + matrix cell, found again by its hidden marker and edited in
@@ -46,15 +47,17 @@ export class StickyComment {
     this.schedule()
   }
 
-  /** Sends `body` now, after any edit under way; true once GitHub has it. */
+  /** Sends `body` now, after any edit under way, waiting out a rate limit; true once GitHub has it. */
   async finish(body: string): Promise<boolean> {
     this.wanted = body
     clearTimeout(this.timer)
     this.timer = undefined
     await this.inFlight
-    // A rate limit pauses the live edits; the final one waits it out (the caller bounds the wait).
-    if (this.pausedUntil > Date.now()) await sleep(this.pausedUntil - Date.now())
-    await this.flush()
+    for (let attempt = 0; attempt < FINAL_ATTEMPTS && this.sent !== body && !this.disabled; attempt++) {
+      // The caller bounds the whole wait.
+      if (this.pausedUntil > Date.now()) await sleep(this.pausedUntil - Date.now())
+      await this.flush()
+    }
     return this.sent === body
   }
 

@@ -169,4 +169,21 @@ describe('the sticky PR comment, summary and artifact', () => {
     expect(gh.comments).toHaveLength(1)
     expect(gh.comments[0].body).toContain('### ⏱️ OpenHands agent run timed out')
   })
+
+  it('waits out a rate limit that hits the final edit itself', async () => {
+    const sim = await simulator()
+    const gh = await github()
+    const main = await prJob(sim, gh).main((_child, output) => {
+      const timer = setInterval(() => {
+        if (output.stdout.includes('EXAMPLE_COST')) {
+          clearInterval(timer)
+          gh.failNext(403, 'API rate limit exceeded', { 'x-ratelimit-remaining': '0', 'retry-after': '1' })
+        }
+      }, 2)
+    })
+    expect(main.outputs.status).toBe('finished')
+    expect(gh.comments).toHaveLength(1)
+    expect(gh.comments[0].body).toContain('### ✅ OpenHands agent finished')
+    expect(gh.requests.filter(r => r.method === 'PATCH').length).toBeGreaterThanOrEqual(2)
+  })
 })
