@@ -17,6 +17,7 @@ const STATUS_POLL_MS = 500
 const PROGRESS_EVERY_MS = 10_000
 const HEALTH_TIMEOUT_MS = 5_000
 const HEALTH_PROBE_MS = 100
+const UNLISTED_GRACE_MS = 10_000
 const HEALTH_PROBE_TIMEOUT_MS = 1_000
 const POD_LOG_TAIL = 4_000
 
@@ -181,9 +182,11 @@ async function waitUntilReady(
     else if (nextPoll > Date.now()) await sleep(nextPoll - Date.now(), undefined, { signal })
     lastPoll = Date.now()
     const current = await api.getSession(sessionId)
-    if (!current)
+    if (current) runtime = { ...current, sessionApiKey: current.sessionApiKey ?? runtime.sessionApiKey }
+    // A runtime just started may not be listed under its session for a moment; after that, a 404 means it is gone.
+    else if (Date.now() - started > UNLISTED_GRACE_MS) {
       throw new RuntimeStartError(`Runtime ${runtime.runtimeId} disappeared while starting (no runtime for session ${sessionId}).`, runtime.runtimeId)
-    runtime = { ...current, sessionApiKey: current.sessionApiKey ?? runtime.sessionApiKey }
+    }
   }
 }
 
