@@ -15,9 +15,12 @@ import { loadReport, loadRuntime, markRuntimeReleased, type SavedReport, type Sa
  */
 export async function runPost(): Promise<void> {
   const runtime = loadRuntime()
-  if (runtime && !runtime.released) await releaseLeftRuntime(runtime)
   const report = loadReport()
-  if (report && (!report.artifactUploaded || (report.commentId !== undefined && !report.commentFinal))) await finishReport(report)
+  const runtimeLeft = runtime !== undefined && !runtime.released
+  const reportLeft = report !== undefined && (!report.artifactUploaded || (report.commentId !== undefined && !report.commentFinal))
+  if (!runtimeLeft && !reportLeft) return info('Nothing left to clean up.')
+  if (runtimeLeft) await releaseLeftRuntime(runtime)
+  if (reportLeft) await finishReport(report)
 }
 
 async function releaseLeftRuntime(saved: SavedRuntime): Promise<void> {
