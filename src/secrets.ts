@@ -24,7 +24,3 @@ export function redact(text: string): string {
   }
   return text
 }
-
-export function knownSecretCount(): number {
-  return known.size
-}
