@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -36,9 +36,9 @@ export class WorkspaceError extends Error {
   }
 }
 
-/** True when `dir` is the top of a git checkout. */
+/** True when `dir` is the top of a git checkout with its own .git directory (not a worktree's or submodule's pointer file). */
 export function isGitCheckout(dir: string): boolean {
-  return existsSync(join(dir, '.git'))
+  return existsSync(join(dir, '.git')) && statSync(join(dir, '.git')).isDirectory()
 }
 
 /**
@@ -138,21 +138,19 @@ async function packCheckout(checkout: string): Promise<{ data: Buffer; files: nu
     const files = stdout.split('\0').filter(file => file && existsSync(join(checkout, file)) && !statSync(join(checkout, file)).isDirectory())
     const gitDir = join(checkout, '.git')
     // Directories too (git needs refs/ even when it is empty), so tar runs with --no-recursion.
-    const gitEntries = statSync(gitDir).isDirectory()
-      ? [
-          '.git',
-          ...readdirSync(gitDir, { recursive: true, withFileTypes: true })
-            .map(entry => join(entry.parentPath, entry.name).slice(checkout.length + 1))
-            .filter(path => path !== join('.git', 'config'))
-        ]
-      : ['.git']
+    const gitEntries = [
+      '.git',
+      ...readdirSync(gitDir, { recursive: true, withFileTypes: true })
+        .map(entry => join(entry.parentPath, entry.name).slice(checkout.length + 1))
+        .filter(path => path !== join('.git', 'config'))
+    ]
     const list = join(staging, 'files')
     writeFileSync(list, [...files, ...gitEntries].join('\0'))
     const tarFile = join(staging, 'checkout.tar')
     await run('tar', ['-cf', tarFile, '-C', checkout, '--no-recursion', '--null', '-T', list], { maxBuffer: 16 * MB })
-    if (existsSync(join(gitDir, 'config')) && statSync(gitDir).isDirectory()) {
+    if (existsSync(join(gitDir, 'config'))) {
       const clean = join(staging, 'clean')
-      await run('mkdir', ['-p', join(clean, '.git')])
+      mkdirSync(join(clean, '.git'), { recursive: true })
       writeFileSync(join(clean, '.git', 'config'), readFileSync(join(gitDir, 'config')))
       await stripCredentials(join(clean, '.git', 'config'))
       await run('tar', ['-rf', tarFile, '-C', clean, '.git/config'])
