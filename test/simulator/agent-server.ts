@@ -7,7 +7,7 @@ import { Conversation, type ConversationHost } from './conversation.js'
 import { addConversationRoutes } from './conversation-routes.js'
 import { handleSocket, rejectUpgrade } from './event-socket.js'
 import { dashedId, type Json } from './events.js'
-import { decodeBody, errorResponse, flatHeaders, parseQuery, readBody, recordableBody, Router, send, type Req, type Res } from './http.js'
+import { flatHeaders, parseQuery, recordableBody, Router, serve, type Req, type Res } from './http.js'
 import type { Runtime } from './runtime.js'
 import { addWorkspaceRoutes } from './workspace-routes.js'
 
@@ -82,32 +82,23 @@ export class AgentServer {
     for (const [socket, id] of this.sockets) if (id === conversation.id) socket.close(1000, 'Conversation deleted')
   }
 
-  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const at = Date.now()
-    const url = new URL(req.url ?? '/', 'http://simulator')
-    const raw = await readBody(req)
-    const headers = flatHeaders(req)
-    const contentType = headers['content-type'] ?? ''
-    const method = req.method ?? 'GET'
-    let out: Res
-    try {
-      const body = decodeBody(raw, contentType)
-      const request: Req = { method, path: url.pathname, params: {}, query: parseQuery(url.searchParams), headers, body, raw, contentType }
-      this.ctx.record({
-        server: 'agent',
-        runtimeId: this.runtime.runtimeId,
-        method,
-        path: url.pathname,
-        query: request.query,
-        headers,
-        body: recordableBody(body, contentType),
-        at
-      })
-      out = await this.dispatch(request)
-    } catch (err) {
-      out = errorResponse(err)
-    }
-    if (!res.destroyed) send(res, out)
+  private onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    return serve(
+      req,
+      res,
+      (request, at) =>
+        this.ctx.record({
+          server: 'agent',
+          runtimeId: this.runtime.runtimeId,
+          method: request.method,
+          path: request.path,
+          query: request.query,
+          headers: request.headers,
+          body: recordableBody(request.body, request.contentType),
+          at
+        }),
+      request => this.dispatch(request)
+    )
   }
 
   private async dispatch(req: Req): Promise<Res> {

@@ -150,3 +150,38 @@ export function errorResponse(err: unknown): Res {
   // FastAPI's shape for an unhandled exception (protocol.md §B.1).
   return { status: 500, body: { detail: 'Internal Server Error', exception: String(err) } }
 }
+
+/**
+ * Reads and decodes an incoming request, lets `record` log it, and answers with what `handle`
+ * returns (or with the error it throws): the one request path of both simulated servers.
+ */
+export async function serve(
+  req: IncomingMessage,
+  res: ServerResponse,
+  record: (request: Req, at: number) => void,
+  handle: (request: Req) => Promise<Res>
+): Promise<void> {
+  const at = Date.now()
+  const url = new URL(req.url ?? '/', 'http://simulator')
+  const raw = await readBody(req)
+  const headers = flatHeaders(req)
+  const contentType = headers['content-type'] ?? ''
+  let out: Res
+  try {
+    const request: Req = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      params: {},
+      query: parseQuery(url.searchParams),
+      headers,
+      body: decodeBody(raw, contentType),
+      raw,
+      contentType
+    }
+    record(request, at)
+    out = await handle(request)
+  } catch (err) {
+    out = errorResponse(err)
+  }
+  if (!res.destroyed) send(res, out)
+}

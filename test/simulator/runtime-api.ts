@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { SimContext } from './context.js'
 import type { Json } from './events.js'
-import { decodeBody, errorResponse, flatHeaders, HttpError, parseQuery, readBody, recordableBody, Router, send, type Req, type Res } from './http.js'
+import { HttpError, recordableBody, Router, serve, type Req, type Res } from './http.js'
 import type { Runtime } from './runtime.js'
 
 const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never']
@@ -17,24 +17,21 @@ export interface RuntimeRegistry {
 export function runtimeApiListener(ctx: SimContext, registry: RuntimeRegistry): (req: IncomingMessage, res: ServerResponse) => void {
   const router = runtimeApiRoutes(ctx, registry)
   return (req, res) =>
-    void (async () => {
-      const at = Date.now()
-      const url = new URL(req.url ?? '/', 'http://simulator')
-      const raw = await readBody(req)
-      const headers = flatHeaders(req)
-      const contentType = headers['content-type'] ?? ''
-      const method = req.method ?? 'GET'
-      let out: Res
-      try {
-        const body = decodeBody(raw, contentType)
-        const query = parseQuery(url.searchParams)
-        ctx.record({ server: 'runtime', method, path: url.pathname, query, headers, body: recordableBody(body, contentType), at })
-        out = await dispatch(ctx, router, { method, path: url.pathname, params: {}, query, headers, body, raw, contentType })
-      } catch (err) {
-        out = errorResponse(err)
-      }
-      send(res, out)
-    })()
+    void serve(
+      req,
+      res,
+      (request, at) =>
+        ctx.record({
+          server: 'runtime',
+          method: request.method,
+          path: request.path,
+          query: request.query,
+          headers: request.headers,
+          body: recordableBody(request.body, request.contentType),
+          at
+        }),
+      request => dispatch(ctx, router, request)
+    )
 }
 
 async function dispatch(ctx: SimContext, router: Router, req: Req): Promise<Res> {
