@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { errorScript, longScript } from '../simulator/index.js'
 import { jobFor, LLM_KEY, logIds, loggedCost, readJson, readJsonLines, resultSchemaErrors, runtimeCalls, simulator } from './helpers.js'
+import { when } from '../harness/runner.js'
 
 describe('a run end to end (built bundle, runner contract, simulator)', () => {
   it('finishes, reports cost over every LLM, writes every event once in order, and stops the runtime', async () => {
@@ -193,14 +194,7 @@ describe('a run end to end (built bundle, runner contract, simulator)', () => {
   it('post stops the runtime when main was killed mid-run', async () => {
     const sim = await simulator({ script: longScript })
     const job = jobFor(sim)
-    const main = await job.main((child, output) => {
-      const timer = setInterval(() => {
-        if (output.stdout.includes('[action] terminal')) {
-          clearInterval(timer)
-          child.kill('SIGKILL')
-        }
-      }, 20)
-    })
+    const main = await job.main(when('[action] terminal', child => child.kill('SIGKILL')))
     expect(main.signal).toBe('SIGKILL')
     expect(sim.runtimes[0].status).toBe('running')
     const post = await job.post()

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { startGithubStub, type GithubStub } from '../github/server.js'
 import { longScript } from '../simulator/index.js'
 import { jobFor, simulator } from './helpers.js'
+import { when } from '../harness/runner.js'
 
 const stubs: GithubStub[] = []
 afterEach(async () => {
@@ -40,6 +41,8 @@ function prJob(
     matrix
   })
 }
+
+const RATE_LIMITED = { 'x-ratelimit-remaining': '0', 'retry-after': '1' }
 
 const calls = (gh: GithubStub, method: string, pathPart: string) => gh.requests.filter(r => r.method === method && r.path.includes(pathPart)).length
 
@@ -94,14 +97,7 @@ describe('the sticky PR comment, summary and artifact', () => {
     const sim = await simulator({ script: longScript })
     const gh = await github()
     const job = prJob(sim, gh)
-    const main = await job.main((child, output) => {
-      const timer = setInterval(() => {
-        if (output.stdout.includes('[action] terminal: $ echo step 3')) {
-          clearInterval(timer)
-          child.kill('SIGINT')
-        }
-      }, 10)
-    })
+    const main = await job.main(when('[action] terminal: $ echo step 3', child => child.kill('SIGINT')))
     expect(main.outputs.status).toBe('cancelled')
     await job.post()
     expect(gh.comments).toHaveLength(1)
@@ -113,14 +109,13 @@ describe('the sticky PR comment, summary and artifact', () => {
     const sim = await simulator({ script: longScript })
     const gh = await github()
     const job = prJob(sim, gh)
-    await job.main((child, output) => {
-      const timer = setInterval(() => {
-        if (output.stdout.includes('[action] terminal: $ echo step 3') && gh.comments.length === 1) {
-          clearInterval(timer)
-          child.kill('SIGKILL')
-        }
-      }, 10)
-    })
+    await job.main(
+      when(
+        '[action] terminal: $ echo step 3',
+        child => child.kill('SIGKILL'),
+        () => gh.comments.length === 1
+      )
+    )
     expect(gh.comments[0].body).toMatch(/OpenHands agent (starting|running)/)
     const post = await job.post()
     expect(post.code).toBe(0)
@@ -155,16 +150,7 @@ describe('the sticky PR comment, summary and artifact', () => {
     const sim = await simulator({ script: longScript })
     const gh = await github()
     const job = prJob(sim, gh, { 'timeout-minutes': '0.08' })
-    const main = await job.main((_child, output) => {
-      let done = false
-      const timer = setInterval(() => {
-        if (!done && output.stdout.includes('echo step 2')) {
-          done = true
-          clearInterval(timer)
-          gh.failNext(403, 'API rate limit exceeded', { 'x-ratelimit-remaining': '0', 'retry-after': '1' })
-        }
-      }, 10)
-    })
+    const main = await job.main(when('echo step 2', () => gh.failNext(403, 'API rate limit exceeded', RATE_LIMITED)))
     expect(main.outputs.status).toBe('timeout')
     expect(gh.comments).toHaveLength(1)
     expect(gh.comments[0].body).toContain('### ⏱️ OpenHands agent run timed out')
@@ -173,14 +159,7 @@ describe('the sticky PR comment, summary and artifact', () => {
   it('waits out a rate limit that hits the final edit itself', async () => {
     const sim = await simulator()
     const gh = await github()
-    const main = await prJob(sim, gh).main((_child, output) => {
-      const timer = setInterval(() => {
-        if (output.stdout.includes('EXAMPLE_COST')) {
-          clearInterval(timer)
-          gh.failNext(403, 'API rate limit exceeded', { 'x-ratelimit-remaining': '0', 'retry-after': '1' })
-        }
-      }, 2)
-    })
+    const main = await prJob(sim, gh).main(when('EXAMPLE_COST', () => gh.failNext(403, 'API rate limit exceeded', RATE_LIMITED)))
     expect(main.outputs.status).toBe('finished')
     expect(gh.comments).toHaveLength(1)
     expect(gh.comments[0].body).toContain('### ✅ OpenHands agent finished')

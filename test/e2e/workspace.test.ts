@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { Job } from '../harness/runner.js'
+import { when, type Job } from '../harness/runner.js'
 import { editScript, type AgentScript } from '../simulator/index.js'
 import { jobFor, readJson, simulator } from './helpers.js'
 
@@ -130,14 +130,7 @@ describe('repository in, changes out', () => {
     const sim = await simulator({ script: editingScript })
     const job = jobFor(sim)
     makeCheckout(job.workspace)
-    const main = await job.main((_child, output) => {
-      const timer = setInterval(() => {
-        if (output.stdout.includes('Prompt sent')) {
-          clearInterval(timer)
-          writeFileSync(join(job.workspace, 'README.md'), 'changed on the runner meanwhile\n')
-        }
-      }, 5)
-    })
+    const main = await job.main(when('Prompt sent', () => writeFileSync(join(job.workspace, 'README.md'), 'changed on the runner meanwhile\n')))
     expect(main.code).toBe(1)
     expect(main.outputs.status).toBe('error')
     expect(main.stdout).toMatch(/::error::The agent's changes do not apply to the checkout \(README\.md\)/)

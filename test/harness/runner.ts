@@ -31,6 +31,22 @@ export interface JobOptions {
   echo?: boolean
 }
 
+/** Steers a running step: the child process and its output so far. */
+export type StepControl = (child: ReturnType<typeof spawn>, output: { stdout: string }) => void
+
+/** A control that runs `action` once, as soon as the step's stdout holds `text` (and `also()` is true). */
+export function when(text: string | RegExp, action: (child: ReturnType<typeof spawn>) => void, also: () => boolean = () => true): StepControl {
+  return (child, output) => {
+    const timer = setInterval(() => {
+      const seen = typeof text === 'string' ? output.stdout.includes(text) : text.test(output.stdout)
+      if (!seen || !also()) return
+      clearInterval(timer)
+      action(child)
+    }, 5)
+    child.on('close', () => clearInterval(timer))
+  }
+}
+
 export interface StepResult {
   code: number | null
   signal: NodeJS.Signals | null
@@ -96,7 +112,7 @@ export class Job {
     return env
   }
 
-  main(control?: (child: ReturnType<typeof spawn>, output: { stdout: string }) => void): Promise<StepResult> {
+  main(control?: StepControl): Promise<StepResult> {
     return this.step('main', this.inputEnv(), control)
   }
 
@@ -109,11 +125,7 @@ export class Job {
     return readFileSync(this.files.summary, 'utf8')
   }
 
-  private step(
-    entry: 'main' | 'post',
-    extraEnv: Record<string, string>,
-    control?: (child: ReturnType<typeof spawn>, output: { stdout: string }) => void
-  ): Promise<StepResult> {
+  private step(entry: 'main' | 'post', extraEnv: Record<string, string>, control?: StepControl): Promise<StepResult> {
     const started = Date.now()
     const outputStart = readFileSync(this.files.output, 'utf8').length
     const child = spawn(process.execPath, [join(REPO_ROOT, 'dist', entry, 'index.js')], {
