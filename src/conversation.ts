@@ -130,7 +130,8 @@ export async function runConversation(
     onEvent: (event, json) => {
       log.record(event, json)
       watcher.observeEvent(event)
-      if (overBudget()) waker.wake()
+      // Only a stats update can change the cost.
+      if (event.key === 'stats' && overBudget()) waker.wake()
     },
     onSnapshot: state => watcher.observeSnapshot(state),
     onFatal: err => {
