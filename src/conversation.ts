@@ -64,7 +64,9 @@ export function conversationRequest(settings: Settings): Record<string, unknown>
     initial_message: null,
     max_iterations: settings.maxIterations,
     stuck_detection: true,
-    confirmation_policy: { kind: 'NeverConfirm' }
+    confirmation_policy: { kind: 'NeverConfirm' },
+    // The server titles new conversations with an extra call on the agent's LLM, which counts toward max-cost (protocol-notes.md).
+    autotitle: false
   }
 }
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -123,6 +123,11 @@ export class Job {
 
   summary(): string {
     return readFileSync(this.files.summary, 'utf8')
+  }
+
+  /** Deletes the job's folder (workspace, runner files, outputs). */
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true })
   }
 
   private step(entry: 'main' | 'post', extraEnv: Record<string, string>, control?: StepControl): Promise<StepResult> {

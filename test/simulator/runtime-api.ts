@@ -2,19 +2,33 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { SimContext } from './context.js'
 import type { Json } from './events.js'
 import { HttpError, recordableBody, Router, serve, type Req, type Res } from './http.js'
-import type { Runtime } from './runtime.js'
 
 const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never']
 const RESOURCE_FACTORS = [1, 2, 4, 8]
 
-/** What the Runtime API needs from the simulator around it. */
-export interface RuntimeRegistry {
-  readonly runtimes: Runtime[]
-  startRuntime(sessionId: string, image: string, body: Json): Promise<Runtime>
+/** A runtime as the Runtime API sees it: a simulated pod (runtime.ts) or a real agent-server process (test/real/pod.ts). */
+export interface ApiRuntime {
+  readonly runtimeId: string
+  readonly sessionId: string
+  readonly status: string
+  startView(): Json
+  sessionView(): Json
+  listView(): Json
+  stop(): Promise<void>
+  pause(): void | Promise<void>
+  resume(): void | Promise<void>
 }
 
+/** What the Runtime API needs from the simulator around it. */
+export interface RuntimeRegistry<R extends ApiRuntime = ApiRuntime> {
+  readonly runtimes: R[]
+  startRuntime(sessionId: string, image: string, body: Json): Promise<R>
+}
+
+type ApiContext = Pick<SimContext, 'runtimeApiKey' | 'faults' | 'record' | 'validationError'>
+
 /** The hosted Runtime API (protocol.md §A.2), as an HTTP request listener. */
-export function runtimeApiListener(ctx: SimContext, registry: RuntimeRegistry): (req: IncomingMessage, res: ServerResponse) => void {
+export function runtimeApiListener(ctx: ApiContext, registry: RuntimeRegistry): (req: IncomingMessage, res: ServerResponse) => void {
   const router = runtimeApiRoutes(ctx, registry)
   return (req, res) =>
     void serve(
@@ -34,7 +48,7 @@ export function runtimeApiListener(ctx: SimContext, registry: RuntimeRegistry): 
     )
 }
 
-async function dispatch(ctx: SimContext, router: Router, req: Req): Promise<Res> {
+async function dispatch(ctx: ApiContext, router: Router, req: Req): Promise<Res> {
   const faults = ctx.faults
   if (faults.runtimeApiErrors > 0) {
     faults.runtimeApiErrors--
@@ -51,14 +65,14 @@ async function dispatch(ctx: SimContext, router: Router, req: Req): Promise<Res>
   return route.handler(req)
 }
 
-function runtimeApiRoutes(ctx: SimContext, registry: RuntimeRegistry): Router {
-  const byId = (req: Req): Runtime => {
+function runtimeApiRoutes(ctx: ApiContext, registry: RuntimeRegistry): Router {
+  const byId = (req: Req): ApiRuntime => {
     const id = (req.params.runtime_id ?? (req.body as Json | undefined)?.runtime_id) as string | undefined
     const runtime = registry.runtimes.find(r => r.runtimeId === id)
     if (!runtime) throw new HttpError(404, `Runtime ${id} not found`)
     return runtime
   }
-  const latestOfSession = (sessionId: string): Runtime | undefined => registry.runtimes.findLast(r => r.sessionId === sessionId)
+  const latestOfSession = (sessionId: string): ApiRuntime | undefined => registry.runtimes.findLast(r => r.sessionId === sessionId)
   // Starts still binding their agent server count against faults.maxRunning too.
   let starting = 0
 
@@ -91,16 +105,16 @@ function runtimeApiRoutes(ctx: SimContext, registry: RuntimeRegistry): Router {
       await runtime.stop()
       return { body: { runtime_id: runtime.runtimeId, status: runtime.status } }
     })
-    .add('POST', '/pause', req => {
+    .add('POST', '/pause', async req => {
       const runtime = byId(req)
       if (runtime.status === 'stopped') throw new HttpError(400, `Runtime ${runtime.runtimeId} is stopped`)
-      runtime.pause()
+      await runtime.pause()
       return { body: { runtime_id: runtime.runtimeId, status: runtime.status } }
     })
-    .add('POST', '/resume', req => {
+    .add('POST', '/resume', async req => {
       const runtime = byId(req)
       if (runtime.status === 'stopped') throw new HttpError(400, `Runtime ${runtime.runtimeId} is stopped`)
-      runtime.resume()
+      await runtime.resume()
       return { body: { runtime_id: runtime.runtimeId, status: runtime.status } }
     })
     .add('GET', '/list', () => {
@@ -111,7 +125,7 @@ function runtimeApiRoutes(ctx: SimContext, registry: RuntimeRegistry): Router {
 }
 
 /** Validates a /start body (protocol.md §A.2); what the API would refuse is a 422 and a validation error. */
-function startBody(ctx: SimContext, req: Req): Json {
+function startBody(ctx: ApiContext, req: Req): Json {
   const body = (req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body) ? req.body : {}) as Json
   const problems: string[] = []
   if (typeof body.image !== 'string' || body.image.trim() === '') problems.push('image must be a non-empty string')
