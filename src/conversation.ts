@@ -59,7 +59,7 @@ export function conversationRequest(settings: Settings): Record<string, unknown>
       agent.kind === 'acp'
         ? // An ACPAgent runs an agent CLI over the Agent Client Protocol; its provider key is in the sandbox's environment (protocol.md §G).
           { kind: 'ACPAgent', acp_command: agent.command, acp_args: [], acp_model: agent.model }
-        : openhandsAgent(settings),
+        : openhandsAgent(settings, agent.condenser),
     workspace: { kind: 'LocalWorkspace', working_dir: settings.workingDir },
     initial_message: null,
     max_iterations: settings.maxIterations,
@@ -70,10 +70,14 @@ export function conversationRequest(settings: Settings): Record<string, unknown>
   }
 }
 
-function openhandsAgent(settings: Settings): Record<string, unknown> {
+/** The SDK's default agent (openhands-tools' default preset, cli_mode): these tools, and its summarizing condenser. */
+function openhandsAgent(settings: Settings, condenser: boolean): Record<string, unknown> {
+  const llm = { model: settings.llm.model, api_key: settings.llm.apiKey, base_url: settings.llm.baseUrl }
   return {
     kind: 'Agent',
-    llm: { model: settings.llm.model, api_key: settings.llm.apiKey, base_url: settings.llm.baseUrl, usage_id: 'agent' },
+    llm: { ...llm, usage_id: 'agent' },
+    // The preset's parameters since v1.11: summarize once the history passes 80 events, keeping the first 4.
+    condenser: condenser ? { kind: 'LLMSummarizingCondenser', llm: { ...llm, usage_id: 'condenser' }, max_size: 80, keep_first: 4 } : null,
     tools: [
       { name: 'terminal', params: {} },
       { name: 'file_editor', params: {} },

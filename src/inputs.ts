@@ -43,6 +43,7 @@ export const Input = {
   agent: 'agent',
   acpCommand: 'acp-command',
   acpModel: 'acp-model',
+  condenser: 'condenser',
   dryRun: 'dry-run',
   followUp: 'follow-up',
   mode: 'mode',
@@ -74,7 +75,8 @@ export interface Settings {
   /** Validate, check the image, run the gate, render: provision nothing. */
   dryRun: boolean
   /** The default OpenHands agent, or an ACP agent (an agent CLI spoken to over the Agent Client Protocol). */
-  agent: { kind: 'openhands' } | { kind: 'acp'; command: string[]; model: string | null }
+  /** `condenser`: the default agent summarizes old events (as the SDK's default agent does) so a long run fits the model's context. */
+  agent: { kind: 'openhands'; condenser: boolean } | { kind: 'acp'; command: string[]; model: string | null }
   llm: { model: string; apiKey: string; baseUrl: string | null }
   runtimeApi: { url: string; apiKey: string }
   image: string
@@ -210,7 +212,7 @@ export function readSettings(read: Read = name => core.getInput(name), ctx: Gith
     startupTimeoutMs: check(() => number(Input.startupTimeout, read(Input.startupTimeout) || DEFAULTS.startupTimeout, { integer: true, max: 86_400 }) * 1000),
     runTimeoutMs: check(() => number(Input.timeoutMinutes, read(Input.timeoutMinutes) || DEFAULTS.timeoutMinutes, { max: 7 * 24 * 60 }) * 60_000),
     maxIterations: check(() => number(Input.maxIterations, read(Input.maxIterations) || DEFAULTS.maxIterations, { integer: true, max: 100_000 })),
-    workingDir: check(() => absolutePath(Input.workingDir, read(Input.workingDir) || DEFAULTS.workingDir)),
+    workingDir: check(() => workingDir(read(Input.workingDir) || DEFAULTS.workingDir)),
     onExit: check(() => oneOf(Input.onExit, read(Input.onExit) || 'stop', EXIT_ACTIONS)),
     maxCost: check(() => optional(read(Input.maxCost), v => number(Input.maxCost, v, { max: 1_000_000 }))),
     idleTimeoutMs: check(() => optional(read(Input.idleTimeout), v => number(Input.idleTimeout, v, { max: 24 * 60 }) * 60_000)),
@@ -270,7 +272,7 @@ function agentSpec(read: Read): Settings['agent'] {
   const command = read(Input.acpCommand).trim()
   if (kind === 'openhands') {
     if (command) throw new Error(`Input '${Input.acpCommand}' is only for agent: acp.`)
-    return { kind }
+    return { kind, condenser: boolean(Input.condenser, read(Input.condenser) || 'true') }
   }
   if (!command) throw new Error(`Input '${Input.acpCommand}' is required with agent: acp (e.g. claude-agent-acp).`)
   return { kind, command: command.split(/\s+/), model: read(Input.acpModel).trim() || null }
@@ -420,6 +422,24 @@ function optional<T>(value: string, parse: (value: string) => T): T | null {
 function absolutePath(name: string, value: string): string {
   if (!posix.isAbsolute(value) || !isAbsolute(value)) throw new Error(`Input '${name}' must be an absolute path in the sandbox; got '${value}'.`)
   return posix.normalize(value).replace(/(.)\/+$/, '$1')
+}
+
+/**
+ * The agent server keeps its own data in /workspace (conversations, bash events) when it runs from
+ * `/`, as in the Runtime API's pods: a working directory that holds it would put the server's
+ * files, secrets masked or not, into `git add -A` and the patch.
+ */
+const SERVER_DATA = ['/workspace/conversations', '/workspace/bash_events']
+
+function workingDir(value: string): string {
+  const dir = absolutePath(Input.workingDir, value)
+  const within = (inner: string, outer: string): boolean => inner === outer || inner.startsWith(outer === '/' ? '/' : `${outer}/`)
+  if (SERVER_DATA.some(data => within(data, dir) || within(dir, data))) {
+    throw new Error(
+      `Input '${Input.workingDir}' must not hold the agent server's own data (${SERVER_DATA.join(', ')}); got '${value}'. Use a folder below /workspace, e.g. /workspace/project.`
+    )
+  }
+  return dir
 }
 
 // name[:tag][@digest], lower-case repository path as OCI requires.

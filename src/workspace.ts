@@ -86,18 +86,20 @@ export async function downloadChanges(
   repo: SandboxRepo,
   opts: { workingDir: string; patchFile: string }
 ): Promise<Changes> {
-  const remote = `/tmp/ohrr-changes-${randomBytes(6).toString('hex')}.patch`
+  const remote = `/tmp/ohrr-changes-${randomBytes(6).toString('hex')}`
   const base = repo.baseTree
-  const out = await sandboxCommand(
+  // Both go to files: the command's own output comes back capped at 1 MiB (protocol-notes.md).
+  await sandboxCommand(
     server,
     `set -e; cd ${shellQuote(opts.workingDir)}; git add -A; ` +
-      `git diff --cached --binary --full-index -M ${base} > ${remote}; git diff --cached --name-status -z -M ${base}; git reset -q`,
+      `git diff --cached --binary --full-index -M ${base} > ${remote}.patch; git diff --cached --name-status -z -M ${base} > ${remote}.names; git reset -q`,
     'Collecting the changes'
   )
-  const patch = await server.downloadFile(remote, capabilities.fileQueryRoutes)
-  await server.execute(`rm -f ${remote}`, '/', 30).catch(() => undefined)
+  const patch = await server.downloadFile(`${remote}.patch`, capabilities.fileQueryRoutes)
+  const names = await server.downloadFile(`${remote}.names`, capabilities.fileQueryRoutes)
+  await server.execute(`rm -f ${remote}.patch ${remote}.names`, '/', 30).catch(() => undefined)
   writeFileSync(opts.patchFile, patch)
-  return { patchFile: opts.patchFile, changedFiles: parseNameStatus(out), bytes: patch.length }
+  return { patchFile: opts.patchFile, changedFiles: parseNameStatus(names.toString('utf8')), bytes: patch.length }
 }
 
 /** Applies the patch to the runner's checkout; a patch that does not apply names its files and stays on disk. */

@@ -33,8 +33,8 @@ export interface RealSetup {
 }
 
 /** A Runtime API that launches real agent servers of `version`, and a scripted LLM; both closed after the test. */
-export async function realSetup(version: string, script: LlmScript): Promise<RealSetup> {
-  const llm = await startScriptedLlm(script)
+export async function realSetup(version: string, script: LlmScript, llmOptions: { contextChars?: number } = {}): Promise<RealSetup> {
+  const llm = await startScriptedLlm(script, llmOptions)
   open.push(llm)
   const api = await startRealRuntimeApi(version)
   open.push(api)

@@ -4,10 +4,13 @@ import type { AddressInfo } from 'node:net'
 /**
  * A scripted OpenAI-compatible LLM for the real agent server. LiteLLM sends
  * `POST /v1/chat/completions` (non-streaming, native tool calling); each answer is the script's
- * step number N, where N is how many assistant messages the request already holds, so a retried
- * request gets the same answer and two conversations never share a position. Requests without
- * tools are the server's title calls (autotitle). Anything else is answered 400 and recorded in
- * `problems`, so a changed request shape fails the test that made it.
+ * step N, where N follows the highest step named in the tool-call ids the request carries back
+ * (`call_s<N>_<i>`): a retried request gets the same answer, two conversations never share a
+ * position, and a condensed history (old steps summarized away) still goes on from where it was.
+ * Requests without tools are the server's title calls (autotitle) or the condenser's summaries.
+ * Anything else is answered 400 and recorded in `problems`, so a changed request shape fails the
+ * test that made it. With `contextChars`, a tool request whose messages are longer than that is
+ * refused as a real provider refuses one over the context window.
  */
 export interface ToolCall {
   tool: 'terminal' | 'file_editor' | 'task_tracker' | 'finish' | 'think'
@@ -38,8 +41,12 @@ export interface ScriptedLlm {
   baseUrl: string
   /** Chat requests answered from the script, in order of arrival. */
   readonly requests: ChatRequest[]
-  /** Title requests (no tools) answered. */
+  /** Title requests (no tools, asking for a title) answered. */
   readonly titleCalls: number
+  /** Summary requests of the condenser (no tools, not a title) answered. */
+  readonly summaryCalls: number
+  /** Tool requests refused as over the context window. */
+  readonly overflows: number
   /** Requests that did not fit: wrong route, no messages, a step past the script's end. */
   readonly problems: string[]
   /** Authorization headers seen (to check which key the server used). */
@@ -53,11 +60,13 @@ export const LLM_MODEL = 'openai/gpt-4o-mini'
 
 const DEFAULT_USAGE = { prompt: 1_000, completion: 100 }
 
-export async function startScriptedLlm(script: LlmScript): Promise<ScriptedLlm> {
+export async function startScriptedLlm(script: LlmScript, options: { contextChars?: number } = {}): Promise<ScriptedLlm> {
   const requests: ChatRequest[] = []
   const problems: string[] = []
   const keys = new Set<string>()
   let titleCalls = 0
+  let summaryCalls = 0
+  let overflows = 0
   const stepAt = (n: number, request: ChatRequest): LlmStep | null => (typeof script === 'function' ? script(n, request) : (script[n] ?? null))
 
   const server = createServer((req, res) => {
@@ -76,15 +85,34 @@ export async function startScriptedLlm(script: LlmScript): Promise<ScriptedLlm> 
       }
       if (!Array.isArray(body.messages) || body.messages.length === 0) return fail('no messages')
       if (!body.tools?.length) {
-        titleCalls++
-        return reply(res, 200, completion(body.model, { text: 'Fix the failing test' }, titleCalls))
+        if (/generate a title/i.test(JSON.stringify(body.messages))) {
+          titleCalls++
+          return reply(res, 200, completion(body.model, { text: 'Fix the failing test' }, -1))
+        }
+        summaryCalls++
+        return reply(
+          res,
+          200,
+          completion(body.model, { text: 'Summary: the agent ran the listed commands; all succeeded.', usage: { prompt: 3_000, completion: 200 } }, -1)
+        )
       }
-      const n = body.messages.filter(m => m.role === 'assistant').length
+      if (options.contextChars && JSON.stringify(body.messages).length > options.contextChars) {
+        overflows++
+        return reply(res, 400, {
+          error: {
+            message: `This model's maximum context length is ${options.contextChars / 4} tokens. However, your messages resulted in more tokens. Please reduce the length of the messages.`,
+            type: 'invalid_request_error',
+            param: 'messages',
+            code: 'context_length_exceeded'
+          }
+        })
+      }
+      const n = nextStep(body)
       const step = stepAt(n, body)
       if (!step) return fail(`no step ${n} in the script (the agent went on past its end)`)
       requests.push(body)
       if (step.delayMs) await new Promise(resolve => setTimeout(resolve, step.delayMs))
-      if (!res.destroyed) reply(res, 200, completion(body.model, step, requests.length))
+      if (!res.destroyed) reply(res, 200, completion(body.model, step, n))
     })
   })
   server.keepAliveTimeout = 1_000
@@ -96,6 +124,12 @@ export async function startScriptedLlm(script: LlmScript): Promise<ScriptedLlm> 
     requests,
     get titleCalls() {
       return titleCalls
+    },
+    get summaryCalls() {
+      return summaryCalls
+    },
+    get overflows() {
+      return overflows
     },
     problems,
     keys,
@@ -112,10 +146,17 @@ export function costOf(usage: LlmStep['usage'] = DEFAULT_USAGE): number {
   return usage.prompt * GPT_4O_MINI_PRICE.input + usage.completion * GPT_4O_MINI_PRICE.output
 }
 
+/** One past the highest step whose tool calls the request carries back; 0 for a fresh conversation. */
+function nextStep(body: ChatRequest): number {
+  let highest = -1
+  for (const id of JSON.stringify(body.messages).matchAll(/"call_s(\d+)_\d+"/g)) highest = Math.max(highest, Number(id[1]))
+  return highest + 1
+}
+
 function completion(model: string, step: LlmStep, n: number): Record<string, unknown> {
   const usage: NonNullable<LlmStep['usage']> = step.usage ?? DEFAULT_USAGE
   const toolCalls = (step.calls ?? []).map((call, index) => ({
-    id: `call_${n}_${index}`,
+    id: `call_s${n}_${index}`,
     type: 'function',
     function: {
       name: call.tool,
@@ -123,7 +164,7 @@ function completion(model: string, step: LlmStep, n: number): Record<string, unk
     }
   }))
   return {
-    id: `chatcmpl-scripted-${n}`,
+    id: `chatcmpl-scripted-${n}-${Date.now()}`,
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model,

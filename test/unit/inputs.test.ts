@@ -50,6 +50,21 @@ describe('readSettings', () => {
     }
   })
 
+  it("refuses a working-dir that holds the agent server's own data (/workspace/conversations, /workspace/bash_events)", () => {
+    for (const dir of ['/', '/workspace', '/workspace/', '/workspace/conversations', '/workspace/bash_events/x']) {
+      expect(() => readSettings(reader({ ...valid, 'working-dir': dir }), ctx()), dir).toThrowError(/'working-dir' must not hold the agent server's own data/)
+    }
+    for (const dir of ['/workspace/project', '/workspace/conversations-app', '/srv/repo']) {
+      expect(readSettings(reader({ ...valid, 'working-dir': dir }), ctx()).workingDir).toBe(dir)
+    }
+  })
+
+  it('builds the default agent with its condenser unless condenser is false', () => {
+    expect(readSettings(reader(valid), ctx()).agent).toEqual({ kind: 'openhands', condenser: true })
+    expect(readSettings(reader({ ...valid, condenser: 'false' }), ctx()).agent).toEqual({ kind: 'openhands', condenser: false })
+    expect(() => readSettings(reader({ ...valid, condenser: 'maybe' }), ctx())).toThrowError(/'condenser'/)
+  })
+
   it('requires both keys and a prompt', () => {
     expect(() => readSettings(reader({}), ctx())).toThrowError(/'llm-api-key' is required[\s\S]*'runtime-api-key' is required|'runtime-api-key'/)
     expect(() => readSettings(reader({ ...valid, prompt: '' }), ctx())).toThrowError(/'prompt' or 'prompt-file' is required/)
