@@ -3,23 +3,18 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { readJson, readJsonLines } from '../e2e/helpers.js'
 import { failingCheckout, realJob, realSetup, unavailable } from './helpers.js'
-import { costOf, step, type LlmStep } from './llm.js'
+import { fixScript } from './fixtures.js'
+import { costOf } from './llm.js'
 import { RELEASES } from './releases.js'
 import { RealServer } from './server.js'
 
-const WD = '/workspace/project'
-const fixScript: LlmStep[] = [
-  step.run('python3 test_calc.py', { prompt: 2_100, completion: 60 }),
-  step.edit(`${WD}/calc.py`, 'return a - b', 'return a + b', { prompt: 2_600, completion: 90 }),
-  step.run('python3 test_calc.py', { prompt: 3_000, completion: 50 }),
-  step.finish('add() subtracted; it adds now and test_calc.py passes.', { prompt: 3_200, completion: 40 })
-]
+const script = fixScript()
 
 for (const version of [...new Set(Object.values(RELEASES))]) {
   const skip = unavailable(version)
   describe.skipIf(skip)(`real agent server ${version}`, () => {
     it('fixes a failing test: the patch comes back, applies, and the test passes on the runner', async () => {
-      const setup = await realSetup(version, fixScript)
+      const setup = await realSetup(version, script)
       const job = realJob(setup, { 'on-exit': 'keep' })
       failingCheckout(job.workspace)
       const main = await job.main()
@@ -44,7 +39,7 @@ for (const version of [...new Set(Object.values(RELEASES))]) {
       expect(Number(main.outputs['prompt-tokens'])).toBe(totals.prompt)
       expect(Number(main.outputs['completion-tokens'])).toBe(totals.completion)
       expect(totals.cost).toBeCloseTo(
-        fixScript.reduce((sum, s) => sum + costOf(s.usage), 0),
+        script.reduce((sum, s) => sum + costOf(s.usage), 0),
         9
       )
       const result = readJson(main.outputs['result-file'])

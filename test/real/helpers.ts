@@ -1,10 +1,8 @@
-import { execFileSync } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { afterEach } from 'vitest'
 import { Job, type JobOptions } from '../harness/runner.js'
 import { startScriptedLlm, LLM_MODEL, type LlmScript, type ScriptedLlm } from './llm.js'
 import { installedRelease } from './releases.js'
+export { failingCheckout } from './fixtures.js'
 import { startRealRuntimeApi, type RealRuntimeApi } from './runtime-api.js'
 
 /**
@@ -61,16 +59,4 @@ export function realJob({ api, llm }: RealSetup, inputs: Record<string, string> 
   })
   open.push({ close: async () => job.remove() })
   return job
-}
-
-/** A checkout with a failing test: calc.add subtracts. */
-export function failingCheckout(dir: string): void {
-  mkdirSync(dir, { recursive: true })
-  writeFileSync(join(dir, '.gitignore'), '__pycache__/\n')
-  writeFileSync(join(dir, 'calc.py'), 'def add(a, b):\n    return a - b\n')
-  writeFileSync(join(dir, 'test_calc.py'), 'from calc import add\n\nassert add(2, 3) == 5, f"add(2, 3) = {add(2, 3)}"\nprint("ok")\n')
-  const git = (...args: string[]): string => execFileSync('git', args, { cwd: dir, encoding: 'utf8' })
-  git('init', '-q', '-b', 'main')
-  git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'add', '-A')
-  git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'calc')
 }
