@@ -44,6 +44,7 @@ export class AgentServer {
     this.conversationHost = {
       sandbox: runtime.sandbox,
       script: () => ctx.script,
+      autotitle: ctx.features.autotitle,
       onPublished: event => {
         if (event.kind !== 'ConversationStateUpdateEvent') this.touch()
         ctx.eventPublished(runtime.runtimeId)

@@ -26,10 +26,15 @@ import type { AgentScript } from './scripts.js'
 import { ConversationStats } from './stats.js'
 import type { SimConversation } from './types.js'
 
+
+/** What the real server's title call cost in the scripted-LLM tests: 1 000 prompt and 100 completion tokens of gpt-4o-mini. */
+const TITLE_CALL = { cost: 0.00021, promptTokens: 1_000, completionTokens: 100 }
 /** What a conversation needs from the agent server that holds it. */
 export interface ConversationHost {
   sandbox: Sandbox
   script(): AgentScript
+  /** The server titles new conversations with an LLM call unless asked not to (seen on v1.58.2, not on v1.11.0). */
+  autotitle: boolean
   /** Every persisted event (fault accounting, idle clock). */
   onPublished(event: Json): void
   log(line: string): void
@@ -196,6 +201,8 @@ export class Conversation implements SimConversation {
     const event = this.emit(source, 'MessageEvent', sentMessageFields(role, content.map(contentPart)))
     if (role === 'user') {
       this.lastUserMessageId = event.id as string
+      // As the real server does (seen on v1.58.2): unless autotitle is false, the first message is titled by a call on the agent's LLM, at the agent's cost.
+      if (this.title === null && this.host.autotitle && this.request.autotitle !== false) this.recordLlmCall('agent', TITLE_CALL)
       this.title ??= messageText(event).slice(0, 50) || null
     }
     if (this.executionStatus === 'finished' || this.executionStatus === 'stuck') this.setStatus('idle')

@@ -37,7 +37,8 @@ const CONVERSATION_BODY = {
   max_iterations: 100,
   stuck_detection: true,
   confirmation_policy: { kind: 'NeverConfirm' },
-  initial_message: null
+  initial_message: null,
+  autotitle: false
 }
 
 async function call(base: string, method: string, path: string, headers: Record<string, string>, body?: unknown) {
@@ -233,6 +234,27 @@ describe('simulator', () => {
       expect(sim.requests.some(r => r.server === 'agent' && r.method === 'WS')).toBe(true)
     } finally {
       await sim.close()
+    }
+  })
+
+  it("titles a new conversation with a call on the agent's LLM unless autotitle is false, as the real v1.58.2 does (not v1.11)", async () => {
+    for (const [serverVersion, autotitle, titled] of [
+      ['1.58.2', undefined, true],
+      ['1.58.2', false, false],
+      ['1.11.4', undefined, false]
+    ] as const) {
+      const sim = await startSimulator({ provisioningMs: 50, serverVersion })
+      try {
+        const rt = await readyRuntime(sim)
+        const { autotitle: _default, ...body } = CONVERSATION_BODY
+        const id = await createConversation(rt, { ...body, ...(autotitle === undefined ? {} : { autotitle }) })
+        await agentApi(rt, 'POST', `/api/conversations/${id}/events`, { role: 'user', content: [{ type: 'text', text: 'Fix the bug' }], run: false })
+        const info = (await agentApi(rt, 'GET', `/api/conversations/${id}`)).json
+        const agentCost = info.stats.usage_to_metrics.agent?.accumulated_cost ?? 0
+        expect(agentCost, `${serverVersion} autotitle ${autotitle}`).toBe(titled ? 0.00021 : 0)
+      } finally {
+        await sim.close()
+      }
     }
   })
 

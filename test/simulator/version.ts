@@ -11,6 +11,8 @@ export interface ServerFeatures {
   acpRoutes: boolean
   /** ACPAgent goes through /api/conversations like any agent (v1.27.0+). */
   acpOnConversations: boolean
+  /** New conversations are titled by an LLM call unless `autotitle: false`: in v1.43.1's source and on v1.58.2, not on v1.11.0 (first release unknown). */
+  autotitle: boolean
 }
 
 export function featuresOf(version: string): ServerFeatures {
@@ -25,7 +27,8 @@ export function featuresOf(version: string): ServerFeatures {
     filePathRoutes: !at('1.20.0'),
     readyRoute: at('1.11.2'),
     acpRoutes: at('1.15.0') && !at('1.27.0'),
-    acpOnConversations: at('1.27.0')
+    acpOnConversations: at('1.27.0'),
+    autotitle: at('1.43.0')
   }
 }
 
