@@ -26,7 +26,6 @@ import type { AgentScript } from './scripts.js'
 import { ConversationStats } from './stats.js'
 import type { SimConversation } from './types.js'
 
-
 /** What the real server's title call cost in the scripted-LLM tests: 1 000 prompt and 100 completion tokens of gpt-4o-mini. */
 const TITLE_CALL = { cost: 0.00021, promptTokens: 1_000, completionTokens: 100 }
 /** What a conversation needs from the agent server that holds it. */
