@@ -5,8 +5,12 @@ import { errorMessage, info, warning } from './log.js'
 import { Reporter, readResultFile } from './report/reporter.js'
 import { buildResult } from './report/result.js'
 import { RuntimeApi } from './runtime/client.js'
-import { releaseRuntime } from './runtime/release.js'
+import { findSessionRuntime, releaseRuntime } from './runtime/release.js'
+import { withDeadline } from './timing.js'
 import { loadReport, loadRuntime, markRuntimeReleased, type SavedReport, type SavedRuntime } from './state.js'
+
+/** The whole post step: releasing (about 35 s at worst), the artifact and the comment (30 s). */
+const POST_BUDGET_MS = 90_000
 
 /**
  * The post step: finishes what main could not (killed, crashed or cancelled): releases the
@@ -14,6 +18,14 @@ import { loadReport, loadRuntime, markRuntimeReleased, type SavedReport, type Sa
  * are warnings, never the run's result.
  */
 export async function runPost(): Promise<void> {
+  const done = await withDeadline(
+    finishLeftovers().then(() => true),
+    POST_BUDGET_MS
+  )
+  if (!done) warning(`The post step gave up after ${POST_BUDGET_MS / 1000}s; what is left is named above.`)
+}
+
+async function finishLeftovers(): Promise<void> {
   const runtime = loadRuntime()
   const report = loadReport()
   const runtimeLeft = runtime !== undefined && !runtime.released
@@ -27,7 +39,7 @@ async function releaseLeftRuntime(saved: SavedRuntime): Promise<void> {
   if (saved.onExit === 'keep') return info(`Runtime of session ${saved.sessionId} kept running (on-exit: keep).`)
   try {
     const api = new RuntimeApi(saved.runtimeApiUrl, readRuntimeApiKey())
-    const runtimeId = saved.runtimeId ?? (await findRuntime(api, saved.sessionId))
+    const runtimeId = saved.runtimeId ?? (await findSessionRuntime(api, saved.sessionId))
     if (!runtimeId) return info(`No runtime to release for session ${saved.sessionId}.`)
     await releaseRuntime(api, runtimeId, saved.onExit)
     markRuntimeReleased()
@@ -40,11 +52,6 @@ function countLines(file: string): number {
   if (!existsSync(file)) return 0
   const text = readFileSync(file, 'utf8')
   return text ? text.split('\n').length - 1 : 0
-}
-
-async function findRuntime(api: RuntimeApi, sessionId: string): Promise<string | undefined> {
-  const runtime = await api.getSession(sessionId)
-  return runtime && runtime.status !== 'stopped' ? runtime.runtimeId : undefined
 }
 
 /** Main ended before its report was complete: use its result.json, or say that it ended without one. */

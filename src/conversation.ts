@@ -8,7 +8,7 @@ import type { EventLog } from './event-log.js'
 import { HttpError } from './http.js'
 import type { Settings } from './inputs.js'
 import { errorMessage, formatDuration, info, warning } from './log.js'
-import { Waker, afterAbort, untilAborted, withDeadline } from './timing.js'
+import { DeadlineError, Waker, afterAbort, deadline, withDeadline, type Deadline } from './timing.js'
 
 export type RunStatus = 'finished' | 'error' | 'stuck' | 'timeout' | 'budget_exceeded' | 'cancelled' | 'skipped'
 
@@ -34,7 +34,7 @@ export interface TurnResult {
 export interface ConversationHooks {
   onConversationId(id: string): void
   /** Asked when the agent server stops answering: true if the runtime itself is gone. */
-  runtimeGone(): Promise<boolean>
+  runtimeGone(signal: AbortSignal): Promise<boolean>
   signal: AbortSignal
 }
 
@@ -92,15 +92,20 @@ function openhandsAgent(settings: Settings, condenser: boolean): Record<string, 
  * v1.27.0, and under /api/conversations since (protocol.md §G): chosen by version, the other
  * route tried when the first answers 404 or 422.
  */
-async function createConversation(server: AgentServer, capabilities: Capabilities, settings: Settings): Promise<ConversationState & { id: string }> {
+async function createConversation(
+  server: AgentServer,
+  capabilities: Capabilities,
+  settings: Settings,
+  signal: AbortSignal
+): Promise<ConversationState & { id: string }> {
   const request = conversationRequest(settings)
-  if (settings.agent.kind !== 'acp') return server.createConversation(request)
+  if (settings.agent.kind !== 'acp') return server.createConversation(request, CONVERSATIONS, signal)
   const routes = capabilities.acpRoutes ? [ACP_CONVERSATIONS, CONVERSATIONS] : [CONVERSATIONS, ACP_CONVERSATIONS]
   try {
-    return await server.createConversation(request, routes[0])
+    return await server.createConversation(request, routes[0], signal)
   } catch (err) {
     if (!(err instanceof HttpError) || (err.status !== 404 && err.status !== 422)) throw err
-    return server.createConversation(request, routes[1])
+    return server.createConversation(request, routes[1], signal)
   }
 }
 
@@ -117,17 +122,39 @@ export async function runConversation(
   hooks: ConversationHooks
 ): Promise<ConversationOutcome> {
   const { signal } = hooks
-  const conversation = await untilAborted(createConversation(server, capabilities, settings), signal)
+  // timeout-minutes holds from here, even while a request hangs: every call of the run gets this signal.
+  const limit = deadline(settings.runTimeoutMs, signal, `${INTERRUPT_REASON.timeout(settings)}`)
+  try {
+    return await runWithin(server, capabilities, settings, log, hooks, limit)
+  } catch (err) {
+    // Before the conversation exists there is nothing to interrupt or collect: the timeout is the outcome.
+    if (limit.expired && !signal.aborted) throw new DeadlineError(`${INTERRUPT_REASON.timeout(settings)} before the agent started (${errorMessage(err)}).`)
+    throw err
+  } finally {
+    limit.clear()
+  }
+}
+
+async function runWithin(
+  server: AgentServer,
+  capabilities: Capabilities,
+  settings: Settings,
+  log: EventLog,
+  hooks: ConversationHooks,
+  limit: Deadline
+): Promise<ConversationOutcome> {
+  const { signal } = hooks
+  const conversation = await createConversation(server, capabilities, settings, limit.signal)
   const id = conversation.id
   hooks.onConversationId(id)
   info(`Conversation ${id} created in ${settings.workingDir}.`)
   const secretNames = Object.keys(settings.sandboxSecrets)
   if (secretNames.length) {
-    await untilAborted(server.updateSecrets(id, settings.sandboxSecrets), signal)
+    await server.updateSecrets(id, settings.sandboxSecrets, limit.signal)
     info(`Sandbox secrets handed to the agent: ${secretNames.join(', ')}.`)
   }
 
-  const waker = new Waker(signal)
+  const waker = new Waker(limit.signal)
   const watcher = new RunWatcher(() => waker.wake())
   watcher.observeState(conversation)
   let fatal: Error | undefined
@@ -151,14 +178,13 @@ export async function runConversation(
     let failure: string | undefined
     const turns: TurnResult[] = []
     const messages = [settings.prompt, ...settings.followUps]
-    const deadline = Date.now() + settings.runTimeoutMs
     try {
-      await untilAborted(stream.open(), signal)
+      await stream.open(limit.signal)
       for (const [index, message] of messages.entries()) {
         const costBefore = totalsOf(watcher.stats).cost
         log.startTurn()
         if (index > 0) info(`Follow-up ${index} of ${messages.length - 1}: ${message.split('\n')[0].slice(0, 120)}`)
-        ending = await followRun({ server, settings, log, id, stream, watcher, waker, hooks, overBudget, fatal: () => fatal }, message, deadline)
+        ending = await followRun({ server, settings, log, id, stream, watcher, waker, hooks, limit, overBudget, fatal: () => fatal }, message)
         const status = statusOf(ending, watcher.ended)
         turns.push({
           turn: index + 1,
@@ -169,8 +195,8 @@ export async function runConversation(
         if (status !== 'finished') break
       }
     } catch (err) {
-      ending = signal.aborted ? 'cancelled' : 'failed'
-      failure = errorMessage(err)
+      ending = signal.aborted ? 'cancelled' : limit.expired ? 'timeout' : 'failed'
+      if (ending === 'failed') failure = errorMessage(err)
     }
     if (ending !== 'ended' && ending !== 'failed') {
       info(`${INTERRUPT_REASON[ending](settings)}: interrupting the agent.`)
@@ -218,21 +244,18 @@ interface RunContext {
   watcher: RunWatcher
   waker: Waker
   hooks: ConversationHooks
+  limit: Deadline
   overBudget: () => boolean
   fatal: () => Error | undefined
 }
 
-/** Sends one message, runs, and waits for the run's end, a limit (`deadline`: the whole conversation's) or a cancel. */
-async function followRun(
-  { server, settings, log, id, stream, watcher, waker, hooks, overBudget, fatal }: RunContext,
-  message: string,
-  deadline: number
-): Promise<Ending> {
+/** Sends one message, runs, and waits for the run's end, a limit (`limit`: the whole conversation's timeout-minutes) or a cancel. */
+async function followRun({ server, settings, log, id, stream, watcher, waker, hooks, limit, overBudget, fatal }: RunContext, message: string): Promise<Ending> {
   const { signal } = hooks
-  await untilAborted(server.sendMessage(id, message), signal)
+  await server.sendMessage(id, message, limit.signal)
   waker.rearm()
   watcher.runRequested()
-  await untilAborted(server.run(id), signal)
+  await server.run(id, limit.signal)
   const runStarted = Date.now()
   info('Prompt sent; the agent is running.')
 
@@ -245,8 +268,8 @@ async function followRun(
     if (failure) throw failure
     if (signal.aborted) return 'cancelled'
     if (overBudget()) return 'budget_exceeded'
+    if (limit.expired) return 'timeout'
     const now = Date.now()
-    if (now >= deadline) return 'timeout'
     const lastActivity = Math.max(log.lastEventAt, runStarted)
     if (settings.idleTimeoutMs !== null && now - lastActivity >= settings.idleTimeoutMs) return 'idle'
 
@@ -254,13 +277,14 @@ async function followRun(
     if ((!stream.connected || now - stream.lastFrameAt >= SILENCE_MS) && now - lastPoll >= POLL_EVERY_MS) {
       lastPoll = now
       try {
-        watcher.observePoll(await untilAborted(server.getConversation(id, { retries: 2 }), signal))
-        if (!stream.connected) await untilAborted(stream.catchUp(), signal)
+        watcher.observePoll(await server.getConversation(id, { retries: 2, signal: limit.signal }))
+        if (!stream.connected) await stream.catchUp(limit.signal)
         pollFailures = 0
       } catch (err) {
         if (signal.aborted) return 'cancelled'
+        if (limit.expired) return 'timeout'
         if (err instanceof ConversationGoneError) throw err
-        if (await hooks.runtimeGone().catch(() => false)) {
+        if (await hooks.runtimeGone(limit.signal).catch(() => false)) {
           throw new Error(`The runtime was stopped or deleted during the run; the agent server stopped answering (${errorMessage(err)}).`, { cause: err })
         }
         if (++pollFailures >= MAX_POLL_FAILURES) throw err
@@ -271,7 +295,7 @@ async function followRun(
       lastHeartbeat = now
       info(`Still running after ${formatDuration(now - runStarted)}: ${log.count} events, ${formatCost(totalsOf(watcher.stats).cost)} so far.`)
     }
-    await waker.sleep(Math.min(1_000, deadline - now))
+    await waker.sleep(1_000)
   }
 }
 
@@ -292,15 +316,17 @@ async function stopAgent(server: AgentServer, capabilities: Capabilities, id: st
 
 /** Final catch-up of events and the settled stats, within a time budget that a cancel shortens. */
 async function collect(server: AgentServer, id: string, stream: EventStream, watcher: RunWatcher, budgetMs: number, signal: AbortSignal): Promise<void> {
+  const limit = deadline(budgetMs, undefined, `collecting took more than ${budgetMs / 1000}s`)
   const work = (async () => {
-    await stream.catchUp()
-    watcher.observeState(await server.getConversation(id, { timeoutMs: budgetMs }))
+    await stream.catchUp(limit.signal)
+    watcher.observeState(await server.getConversation(id, { timeoutMs: budgetMs, signal: limit.signal }))
     return true
   })().catch(err => {
     warning(`Could not collect the final state of the conversation: ${errorMessage(err)}`)
-    return true
+    return !limit.expired
   })
-  const done = await withDeadline(Promise.race([work, afterAbort(signal, CANCEL_BUDGET_MS).then(() => false)]), budgetMs)
+  const done = await Promise.race([work, afterAbort(signal, CANCEL_BUDGET_MS).then(() => false)])
+  limit.clear()
   if (!done) warning('Collecting the final state took too long; reporting what was received.')
 }
 

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { request, type FormData } from 'undici'
 import { redact } from './secrets.js'
+import { deadline, DeadlineError } from './timing.js'
 
 export interface CallOptions {
   /** Names the call in errors and logs, e.g. "Runtime API POST /start". */
@@ -13,8 +14,10 @@ export interface CallOptions {
   /** Hand back the body as bytes instead of parsing it as JSON. */
   bytes?: boolean
   query?: Record<string, string | number | boolean | undefined>
-  /** Per attempt. */
+  /** Per attempt, from sending the request to the last byte of the body. */
   timeoutMs?: number
+  /** Safe to send again after a timeout or a dropped connection (GET, HEAD, DELETE are; a POST only when it says so). */
+  idempotent?: boolean
   /** How many times a transient failure is retried. */
   retries?: number
   /** Non-2xx statuses handed back to the caller instead of thrown (e.g. 404 = gone, 409 = already running). */
@@ -32,7 +35,7 @@ export class HttpError extends Error {
   constructor(
     readonly call: string,
     readonly status: number | undefined,
-    detail: string
+    readonly detail: string
   ) {
     super(redact(`${call} failed: ${detail}`))
     this.name = 'HttpError'
@@ -53,7 +56,7 @@ const BODY_EXCERPT = 300
 /** One JSON request with retries on transient failures, exponential backoff with jitter and Retry-After. */
 export async function callJson<T = unknown>(url: string, options: CallOptions): Promise<Reply<T>> {
   const { call, method = 'GET', retries = 4, timeoutMs = 30_000, accept = [], signal } = options
-  const idempotent = method !== 'POST'
+  const idempotent = options.idempotent ?? method !== 'POST'
   const target = withQuery(url, options.query)
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers }
   let body: string | FormData | undefined = options.form
@@ -66,9 +69,9 @@ export async function callJson<T = unknown>(url: string, options: CallOptions): 
     signal?.throwIfAborted()
     let delayMs = backoff(attempt)
     let failure: string
+    const attemptDeadline = deadline(timeoutMs, signal, `no answer within ${timeoutMs / 1000}s`)
     try {
-      const attemptSignal = signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs)
-      const res = await request(target, { method, headers, body, signal: attemptSignal })
+      const res = await request(target, { method, headers, body, signal: attemptDeadline.signal })
       const ok = (res.statusCode >= 200 && res.statusCode < 300) || accept.includes(res.statusCode)
       if (ok && options.bytes) return { status: res.statusCode, body: Buffer.from(await res.body.arrayBuffer()) as T, headers: res.headers }
       const text = await res.body.text()
@@ -79,14 +82,17 @@ export async function callJson<T = unknown>(url: string, options: CallOptions): 
       delayMs = Math.max(delayMs, retryAfterMs(res.headers['retry-after']))
     } catch (err) {
       if (err instanceof HttpError) throw err
-      if (signal?.aborted) throw signal.reason ?? err
-      const code = errorCode(err)
-      failure = `${code}: ${(err as Error).message}`
+      // A phase deadline names the call it cut short; a cancel stays the cancel.
+      if (signal?.aborted) throw signal.reason instanceof DeadlineError ? new HttpError(call, undefined, signal.reason.message) : (signal.reason ?? err)
+      const code = attemptDeadline.expired ? 'AttemptTimeout' : errorCode(err)
+      failure = attemptDeadline.expired ? `AttemptTimeout: no answer within ${timeoutMs / 1000}s` : `${code}: ${(err as Error).message}`
       const retryable = NOT_SENT.has(code) || (idempotent && TRANSIENT_NETWORK.has(code))
       if (!retryable || attempt >= retries) throw new HttpError(call, undefined, failure)
+    } finally {
+      attemptDeadline.clear()
     }
     await sleep(delayMs, undefined, { signal }).catch(() => {
-      throw signal?.reason
+      throw signal?.reason instanceof DeadlineError ? new HttpError(call, undefined, signal.reason.message) : signal?.reason
     })
   }
 }

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { callJson, type Reply } from './http.js'
 import { info, warning } from './log.js'
+import { deadline } from './timing.js'
 
 /** An image reference split the way the OCI distribution API addresses it. */
 export interface ImageReference {
@@ -18,6 +19,9 @@ const MANIFEST_TYPES = [
   'application/vnd.docker.distribution.manifest.v2+json'
 ].join(', ')
 const WAIT_POLL_MS = 5_000
+/** One check, token included, however the registry behaves: past it the check is inconclusive, and the run goes on. */
+export const IMAGE_CHECK_BUDGET_MS = 10_000
+const ATTEMPT_TIMEOUT_MS = 4_000
 
 export class ImageNotFoundError extends Error {
   constructor(message: string) {
@@ -64,8 +68,10 @@ export function registryEndpoint(registry: string, env: NodeJS.ProcessEnv = proc
  * anonymous bearer token when the registry asks for one. Only a 404 means "no such image";
  * anything else that is not a 2xx (unreachable, private) is inconclusive.
  */
-export async function checkImage(image: string, signal?: AbortSignal): Promise<ImageCheck> {
+export async function checkImage(image: string, cancel?: AbortSignal): Promise<ImageCheck> {
   const ref = parseImage(image)
+  const budget = deadline(IMAGE_CHECK_BUDGET_MS, cancel, `no answer within ${IMAGE_CHECK_BUDGET_MS / 1000}s`)
+  const { signal } = budget
   const url = `${registryEndpoint(ref.registry)}/v2/${ref.repository}/manifests/${ref.reference}`
   const head = (authorization?: string): Promise<Reply<unknown>> =>
     callJson(url, {
@@ -73,7 +79,7 @@ export async function checkImage(image: string, signal?: AbortSignal): Promise<I
       method: 'HEAD',
       headers: { accept: MANIFEST_TYPES, ...(authorization ? { authorization } : {}) },
       accept: [401, 403, 404],
-      timeoutMs: 10_000,
+      timeoutMs: ATTEMPT_TIMEOUT_MS,
       retries: 2,
       signal
     })
@@ -87,13 +93,15 @@ export async function checkImage(image: string, signal?: AbortSignal): Promise<I
     if (reply.status === 401 || reply.status === 403) return { found: undefined, reason: `${ref.registry} refused anonymous access (HTTP ${reply.status})` }
     return { found: true }
   } catch (err) {
-    if (signal?.aborted) throw err
+    if (cancel?.aborted) throw err
     return { found: undefined, reason: (err as Error).message }
+  } finally {
+    budget.clear()
   }
 }
 
 /** Token from the realm named in a `WWW-Authenticate: Bearer realm=...,service=...,scope=...` challenge. */
-async function anonymousToken(challenge: string, ref: ImageReference, signal?: AbortSignal): Promise<string | undefined> {
+async function anonymousToken(challenge: string, ref: ImageReference, signal: AbortSignal): Promise<string | undefined> {
   if (!/^Bearer /i.test(challenge)) return undefined
   const params = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map(m => [m[1], m[2]]))
   if (!params.realm) return undefined
@@ -101,7 +109,7 @@ async function anonymousToken(challenge: string, ref: ImageReference, signal?: A
     call: `Registry token ${ref.registry}`,
     query: { service: params.service, scope: params.scope ?? `repository:${ref.repository}:pull` },
     accept: [401, 403, 404],
-    timeoutMs: 10_000,
+    timeoutMs: ATTEMPT_TIMEOUT_MS,
     retries: 2,
     signal
   })

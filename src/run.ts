@@ -16,14 +16,16 @@ import { writeInputErrorSummary } from './report/summary.js'
 import { buildResult, type Outcome } from './report/result.js'
 import { RuntimeApi } from './runtime/client.js'
 import { provisionRuntime, startRequest } from './runtime/provision.js'
-import { releaseRuntime } from './runtime/release.js'
+import { findSessionRuntime, releaseRuntime } from './runtime/release.js'
 import { markRuntimeReleased, saveOutputDir, saveRuntimeId, saveSession } from './state.js'
-import { untilAborted } from './timing.js'
+import { DeadlineError, withinDeadline } from './timing.js'
 import { applyChanges, downloadChanges, uploadWorkspace, type Changes } from './workspace.js'
 
 /** After a cancel, what is left of the runner's 7.5 s goes to the final comment; the post step uploads the artifact. */
 const CANCEL_COMMENT_BUDGET_MS = 2_000
 const COMMENT_BUDGET_MS = 30_000
+/** Bringing the changes back: a few sandbox commands and one download. */
+const CHANGES_BUDGET_MS = 300_000
 
 /** The main step: inputs → image → runtime → conversation → report → release. */
 export async function runMain(): Promise<void> {
@@ -54,7 +56,7 @@ export async function runMain(): Promise<void> {
   mkdirSync(settings.outputDir, { recursive: true })
   saveSession({ sessionId: settings.sessionId, runtimeApiUrl: settings.runtimeApi.url, onExit: settings.onExit })
   saveOutputDir(settings.outputDir)
-  const api = new RuntimeApi(settings.runtimeApi.url, settings.runtimeApi.apiKey, signal)
+  const api = new RuntimeApi(settings.runtimeApi.url, settings.runtimeApi.apiKey)
   const log = new EventLog(join(settings.outputDir, 'events.jsonl'))
   const reporter = new Reporter(settings)
   let runtimeId: string | undefined
@@ -70,8 +72,10 @@ export async function runMain(): Promise<void> {
   let outcome: Outcome
   let changes: Changes | undefined
   let baseCommit: string | null = null
+  let provisioning = false
   try {
     await phase('Checking the image', () => preflightImage(settings.image, settings.waitForImageSeconds, signal))
+    provisioning = true
     const runtime = await phase('Provisioning the runtime', () =>
       provisionRuntime(
         api,
@@ -84,18 +88,18 @@ export async function runMain(): Promise<void> {
       )
     )
     const server = new AgentServer(runtime.url, runtime.sessionApiKey)
-    const capabilities = await untilAborted(server.capabilities(), signal)
+    const capabilities = await server.capabilities(signal)
     info(`Agent server version ${capabilities.version}.`)
     const { workspace } = settings
     const repo = await phase(workspace.checkout ? 'Uploading the checkout' : 'Preparing the working directory', () =>
-      uploadWorkspace(server, capabilities, { checkout: workspace.checkout, workingDir: settings.workingDir, limitMb: workspace.limitMb })
+      uploadWorkspace(server, capabilities, { checkout: workspace.checkout, workingDir: settings.workingDir, limitMb: workspace.limitMb, signal })
     )
     baseCommit = repo.baseCommit
     outcome = await phase('Running the agent', () =>
       runConversation(server, capabilities, settings, log, {
         onConversationId: id => (conversationId = id),
-        runtimeGone: async () => {
-          const current = await api.getSession(settings.sessionId)
+        runtimeGone: async gone => {
+          const current = await api.getSession(settings.sessionId, { signal: gone, retries: 1 })
           return current?.runtimeId !== runtime.runtimeId || current.status !== 'running'
         },
         signal
@@ -103,7 +107,9 @@ export async function runMain(): Promise<void> {
     )
     if (!signal.aborted) {
       await phase('Bringing the changes back', async () => {
-        changes = await downloadChanges(server, capabilities, repo, { workingDir: settings.workingDir, patchFile: join(settings.outputDir, 'changes.patch') })
+        changes = await withinDeadline(CHANGES_BUDGET_MS, signal, `the changes were not back within ${CHANGES_BUDGET_MS / 1000}s`, limit =>
+          downloadChanges(server, capabilities, repo, { workingDir: settings.workingDir, patchFile: join(settings.outputDir, 'changes.patch'), signal: limit })
+        )
         info(changes.changedFiles.length ? `The agent changed ${changes.changedFiles.length} files.` : 'The agent changed no files.')
         if (workspace.apply && workspace.checkout) await applyChanges(workspace.checkout, changes)
       }).catch(err => {
@@ -114,19 +120,22 @@ export async function runMain(): Promise<void> {
     }
   } catch (err) {
     const cancelled = signal.aborted
-    outcome = { status: cancelled ? 'cancelled' : 'error', error: cancelled ? 'The job was cancelled.' : errorMessage(err) }
+    const timedOut = err instanceof DeadlineError
+    outcome = { status: cancelled ? 'cancelled' : timedOut ? 'timeout' : 'error', error: cancelled ? 'The job was cancelled.' : errorMessage(err) }
   } finally {
     log.close()
   }
 
   const result = buildResult(settings, outcome, { runtimeId, conversationId, startedAt, eventCount: log.count, eventsFile: log.path, changes, baseCommit })
   await reporter.record(result)
-  if (runtimeId) {
+  if (provisioning) {
     try {
-      await releaseRuntime(api, runtimeId, settings.onExit, signal.aborted)
-      markRuntimeReleased()
+      // A /start cut short by startup-timeout or a cancel may still have made a runtime.
+      const left = runtimeId ?? (signal.aborted ? undefined : await findSessionRuntime(api, settings.sessionId))
+      if (left) await releaseRuntime(api, left, settings.onExit, signal.aborted)
+      if (left || !signal.aborted) markRuntimeReleased()
     } catch (err) {
-      warning(`Could not release runtime ${runtimeId}: ${errorMessage(err)}. The post step will try again.`)
+      warning(`Could not release runtime ${runtimeId ?? `of session ${settings.sessionId}`}: ${errorMessage(err)}. The post step will try again.`)
     }
   }
   await reporter.publish(result, { upload: !signal.aborted, budgetMs: signal.aborted ? CANCEL_COMMENT_BUDGET_MS : COMMENT_BUDGET_MS })

@@ -1,5 +1,59 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 
+/** The reason a deadline's signal aborts with; callers tell it from a cancel by this type. */
+export class DeadlineError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'TimeoutError'
+  }
+}
+
+export interface Deadline {
+  /** Aborts when the parent does (with its reason) or when the time is up (with a DeadlineError). */
+  signal: AbortSignal
+  /** True once the time is up (not when the parent aborted). */
+  readonly expired: boolean
+  /** Stops the timer and lets go of the parent; call it as soon as the wait is over. */
+  clear(): void
+}
+
+/**
+ * A signal with an end that holds whatever the garbage collector does. On Node 20,
+ * `AbortSignal.any([parent, AbortSignal.timeout(ms)])` loses its timer once collected and
+ * never fires; here the timer is an ordinary setTimeout that holds the controller until cleared.
+ */
+export function deadline(ms: number, parent?: AbortSignal, message = `Timed out after ${ms} ms.`): Deadline {
+  const controller = new AbortController()
+  let expired = false
+  const onParentAbort = (): void => controller.abort(parent?.reason)
+  const timer = setTimeout(() => {
+    expired = true
+    controller.abort(new DeadlineError(message))
+  }, ms)
+  if (parent?.aborted) onParentAbort()
+  else parent?.addEventListener('abort', onParentAbort, { once: true })
+  return {
+    signal: controller.signal,
+    get expired() {
+      return expired
+    },
+    clear: () => {
+      clearTimeout(timer)
+      parent?.removeEventListener('abort', onParentAbort)
+    }
+  }
+}
+
+/** Runs `fn` with a deadline's signal, and clears the deadline however `fn` ends. */
+export async function withinDeadline<T>(ms: number, parent: AbortSignal | undefined, message: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const limit = deadline(ms, parent, message)
+  try {
+    return await fn(limit.signal)
+  } finally {
+    limit.clear()
+  }
+}
+
 /** A sleep that ends early when woken or when the signal aborts. */
 export class Waker {
   private resolve: (() => void) | undefined
@@ -26,16 +80,6 @@ export class Waker {
     controller.abort()
     this.resolve = undefined
   }
-}
-
-/** Settles with the promise, or rejects with the abort reason as soon as the signal aborts. */
-export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason)
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason)
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
-  })
 }
 
 /** The promise's value, or undefined if it has not settled within `ms`. */

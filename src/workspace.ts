@@ -50,11 +50,17 @@ export function isGitCheckout(dir: string): boolean {
 export async function uploadWorkspace(
   server: AgentServer,
   capabilities: Capabilities,
-  opts: { checkout: string | null; workingDir: string; limitMb: number }
+  opts: { checkout: string | null; workingDir: string; limitMb: number; signal?: AbortSignal }
 ): Promise<SandboxRepo> {
+  const { signal } = opts
   const wd = shellQuote(opts.workingDir)
   if (!opts.checkout) {
-    await sandboxCommand(server, `mkdir -p ${wd} && cd ${wd} && (git rev-parse --git-dir >/dev/null 2>&1 || git init -q)`, 'Preparing the working directory')
+    await sandboxCommand(
+      server,
+      `mkdir -p ${wd} && cd ${wd} && (git rev-parse --git-dir >/dev/null 2>&1 || git init -q)`,
+      'Preparing the working directory',
+      signal
+    )
     return { baseCommit: null, baseTree: EMPTY_TREE }
   }
   const started = Date.now()
@@ -66,13 +72,14 @@ export async function uploadWorkspace(
     )
   }
   const remote = `/tmp/ohrr-checkout-${randomBytes(6).toString('hex')}.tar.gz`
-  await server.uploadFile(remote, archive.data, capabilities.fileQueryRoutes)
+  await server.uploadFile(remote, archive.data, capabilities.fileQueryRoutes, signal)
   // Snapshot the uploaded state as a tree (index restored afterwards), so the patch applies to the runner's checkout as it is.
   const out = await sandboxCommand(
     server,
     `set -e; mkdir -p ${wd}; tar -xzf ${remote} -C ${wd}; rm -f ${remote}; cd ${wd}; ` +
       'git rev-parse --verify -q HEAD || echo none; git add -A; git write-tree; git reset -q',
-    'Unpacking the checkout in the sandbox'
+    'Unpacking the checkout in the sandbox',
+    signal
   )
   const [head, tree] = out.trim().split('\n').slice(-2)
   info(`Uploaded ${archive.files} files (${(size / MB).toFixed(1)} MB packed) in ${formatDuration(Date.now() - started)}; base commit ${head}.`)
@@ -84,8 +91,9 @@ export async function downloadChanges(
   server: AgentServer,
   capabilities: Capabilities,
   repo: SandboxRepo,
-  opts: { workingDir: string; patchFile: string }
+  opts: { workingDir: string; patchFile: string; signal?: AbortSignal }
 ): Promise<Changes> {
+  const { signal } = opts
   const remote = `/tmp/ohrr-changes-${randomBytes(6).toString('hex')}`
   const base = repo.baseTree
   // Both go to files: the command's own output comes back capped at 1 MiB (protocol-notes.md).
@@ -93,11 +101,12 @@ export async function downloadChanges(
     server,
     `set -e; cd ${shellQuote(opts.workingDir)}; git add -A; ` +
       `git diff --cached --binary --full-index -M ${base} > ${remote}.patch; git diff --cached --name-status -z -M ${base} > ${remote}.names; git reset -q`,
-    'Collecting the changes'
+    'Collecting the changes',
+    signal
   )
-  const patch = await server.downloadFile(`${remote}.patch`, capabilities.fileQueryRoutes)
-  const names = await server.downloadFile(`${remote}.names`, capabilities.fileQueryRoutes)
-  await server.execute(`rm -f ${remote}.patch ${remote}.names`, '/', 30).catch(() => undefined)
+  const patch = await server.downloadFile(`${remote}.patch`, capabilities.fileQueryRoutes, signal)
+  const names = await server.downloadFile(`${remote}.names`, capabilities.fileQueryRoutes, signal)
+  await server.execute(`rm -f ${remote}.patch ${remote}.names`, '/', 30, signal).catch(() => undefined)
   writeFileSync(opts.patchFile, patch)
   return { patchFile: opts.patchFile, changedFiles: parseNameStatus(names.toString('utf8')), bytes: patch.length }
 }
@@ -186,8 +195,8 @@ async function stripCredentials(configFile: string): Promise<void> {
   }
 }
 
-async function sandboxCommand(server: AgentServer, command: string, what: string): Promise<string> {
-  const result = await server.execute(command, '/', 600)
+async function sandboxCommand(server: AgentServer, command: string, what: string, signal?: AbortSignal): Promise<string> {
+  const result = await server.execute(command, '/', 600, signal)
   if (result.exitCode !== 0) throw new WorkspaceError(`${what} failed (exit ${result.exitCode}): ${(result.stderr || result.stdout).trim().slice(-2_000)}`)
   return result.stdout
 }

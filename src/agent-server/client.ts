@@ -30,7 +30,8 @@ export class ConversationGoneError extends Error {
   }
 }
 
-type Tuning = Pick<CallOptions, 'timeoutMs' | 'retries'>
+/** How long one call may take and how often it is tried; `signal` (the run's cancel, or a phase deadline) aborts the request. */
+export type Tuning = Pick<CallOptions, 'timeoutMs' | 'retries' | 'signal'>
 
 /** The agent server's REST API (protocol.md B), authenticated with the runtime's session key. */
 export class AgentServer {
@@ -39,17 +40,31 @@ export class AgentServer {
     readonly sessionApiKey: string | undefined
   ) {}
 
-  /** What this server's version supports, from /server_info; taken as current when that cannot be read. */
-  async capabilities(): Promise<Capabilities> {
-    const reply = await this.call<{ version?: string }>('GET', '/server_info').catch(() => undefined)
+  /** True when the server answers its unauthenticated /health with a 2xx (503 until the pod is ready). */
+  async health(tuning: Tuning): Promise<boolean> {
+    try {
+      await this.call('GET', '/health', { retries: 0, ...tuning })
+      return true
+    } catch (err) {
+      if (tuning.signal?.aborted) throw err
+      return false
+    }
+  }
+
+  /** What this server's version supports, from /server_info; taken as current when that cannot be read in a few seconds. */
+  async capabilities(signal?: AbortSignal): Promise<Capabilities> {
+    const reply = await this.call<{ version?: string }>('GET', '/server_info', { timeoutMs: 5_000, retries: 1, signal }).catch(err => {
+      if (signal?.aborted) throw err
+      return undefined
+    })
     return capabilitiesOf(reply?.body?.version)
   }
 
   /** Where the conversation is read back: the route it was created under. */
   private conversationsRoute = CONVERSATIONS
 
-  async createConversation(request: unknown, route = CONVERSATIONS): Promise<ConversationState & { id: string }> {
-    const reply = await this.call<ConversationState & { id?: string; conversation_id?: string }>('POST', route, { json: request, timeoutMs: 120_000 })
+  async createConversation(request: unknown, route = CONVERSATIONS, signal?: AbortSignal): Promise<ConversationState & { id: string }> {
+    const reply = await this.call<ConversationState & { id?: string; conversation_id?: string }>('POST', route, { json: request, timeoutMs: 120_000, signal })
     this.conversationsRoute = route
     const id = reply.body?.id ?? reply.body?.conversation_id
     if (!id) throw new Error('Agent server POST /api/conversations: no conversation id in the response.')
@@ -73,19 +88,20 @@ export class AgentServer {
   }
 
   /** Secrets the agent's commands get as environment variables, and that the server masks in tool output (protocol.md B.10). */
-  async updateSecrets(id: string, secrets: Record<string, string>): Promise<void> {
-    await this.call('POST', `/api/conversations/${id}/secrets`, { json: { secrets } })
+  async updateSecrets(id: string, secrets: Record<string, string>, signal?: AbortSignal): Promise<void> {
+    await this.call('POST', `/api/conversations/${id}/secrets`, { json: { secrets }, signal })
   }
 
-  async sendMessage(id: string, text: string): Promise<void> {
+  async sendMessage(id: string, text: string, signal?: AbortSignal): Promise<void> {
     await this.call('POST', `/api/conversations/${id}/events`, {
-      json: { role: 'user', content: [{ type: 'text', text }], run: false }
+      json: { role: 'user', content: [{ type: 'text', text }], run: false },
+      signal
     })
   }
 
   /** Starts the run loop; 409 means it is already running, which is what we asked for. */
-  async run(id: string): Promise<void> {
-    await this.call('POST', `/api/conversations/${id}/run`, { accept: [409] })
+  async run(id: string, signal?: AbortSignal): Promise<void> {
+    await this.call('POST', `/api/conversations/${id}/run`, { accept: [409], signal })
   }
 
   /** Stops the agent at once (v1.23+), or at the end of its current step on older servers. */
@@ -104,26 +120,29 @@ export class AgentServer {
   }
 
   /** Runs a shell command in the sandbox and waits for it (protocol.md B.11). */
-  async execute(command: string, cwd: string, timeoutSeconds: number): Promise<CommandResult> {
+  async execute(command: string, cwd: string, timeoutSeconds: number, signal?: AbortSignal): Promise<CommandResult> {
     const reply = await this.call<{ exit_code?: number | null; stdout?: string | null; stderr?: string | null }>('POST', '/api/bash/execute_bash_command', {
       json: { command, cwd, timeout: timeoutSeconds },
-      timeoutMs: (timeoutSeconds + 10) * 1000
+      timeoutMs: (timeoutSeconds + 10) * 1000,
+      signal
     })
     return { exitCode: reply.body?.exit_code ?? -1, stdout: reply.body?.stdout ?? '', stderr: reply.body?.stderr ?? '' }
   }
 
   /** Writes a file in the sandbox: `?path=` since v1.13.1, the path-parameter form before (protocol.md B.13, B.14). */
-  async uploadFile(path: string, data: Buffer, queryForm: boolean): Promise<void> {
+  async uploadFile(path: string, data: Buffer, queryForm: boolean, signal?: AbortSignal): Promise<void> {
     const form = new FormData()
     form.append('file', new Blob([data]), path.split('/').pop())
-    if (queryForm) await this.call('POST', '/api/file/upload', { query: { path }, form, timeoutMs: 600_000, retries: 1 })
-    else await this.call('POST', `/api/file/upload/${encodePath(path)}`, { form, timeoutMs: 600_000, retries: 1 })
+    // Writing the same file twice is harmless: a stuck upload is sent again.
+    const options = { form, timeoutMs: 600_000, retries: 1, idempotent: true, signal }
+    if (queryForm) await this.call('POST', '/api/file/upload', { query: { path }, ...options })
+    else await this.call('POST', `/api/file/upload/${encodePath(path)}`, options)
   }
 
-  async downloadFile(path: string, queryForm: boolean): Promise<Buffer> {
+  async downloadFile(path: string, queryForm: boolean, signal?: AbortSignal): Promise<Buffer> {
     // The path parameter is the absolute path itself, so the URL has a double slash, as the v1.11 client sends it.
     const route = queryForm ? '/api/file/download' : `/api/file/download/${encodePath(path)}`
-    const reply = await this.call<Buffer>('GET', route, { query: queryForm ? { path } : undefined, bytes: true, timeoutMs: 600_000 })
+    const reply = await this.call<Buffer>('GET', route, { query: queryForm ? { path } : undefined, bytes: true, timeoutMs: 600_000, signal })
     return reply.body
   }
 

@@ -46,6 +46,8 @@ export class EventStream {
   private attempt = 0
   private keyInQuery: boolean
   private closed = false
+  /** Aborts the REST catch-ups the stream starts itself (after a reconnect): the run's signal. */
+  private signal: AbortSignal | undefined
 
   constructor(
     private readonly server: AgentServer,
@@ -57,8 +59,9 @@ export class EventStream {
   }
 
   /** Full REST sync, then subscribe; resolves once the socket is ready and caught up (or has failed to be). */
-  async open(): Promise<void> {
-    await this.catchUp()
+  async open(signal?: AbortSignal): Promise<void> {
+    this.signal = signal
+    await this.catchUp(signal)
     const ready = await this.connect()
     if (!ready) warning(`The event WebSocket was not ready within ${READY_TIMEOUT_MS / 1000}s; following the run over REST while it reconnects.`)
   }
@@ -68,11 +71,11 @@ export class EventStream {
    * pages again after any catch-up already under way, since that one may have started before
    * the newest subscription; socket frames are held until the last one is done.
    */
-  catchUp(): Promise<void> {
+  catchUp(signal = this.signal): Promise<void> {
     // A new overlap starts: the ids of the previous one can no longer come back (queued frames keep theirs).
     if (!this.queue) this.seen.clear()
     this.queue ??= []
-    const run = (this.catchingUp ?? Promise.resolve()).catch(() => undefined).then(() => this.pageFromLastEvent())
+    const run = (this.catchingUp ?? Promise.resolve()).catch(() => undefined).then(() => this.pageFromLastEvent(signal))
     this.catchingUp = run
     return run.finally(() => {
       if (this.catchingUp !== run) return
@@ -90,10 +93,10 @@ export class EventStream {
     this.connected = false
   }
 
-  private async pageFromLastEvent(): Promise<void> {
+  private async pageFromLastEvent(signal: AbortSignal | undefined): Promise<void> {
     let pageId = this.lastLogId
     do {
-      const page = await this.server.searchEvents(this.conversationId, pageId)
+      const page = await this.server.searchEvents(this.conversationId, pageId, { signal })
       for (const event of page.items) this.deliver(event, JSON.stringify(event))
       pageId = page.next_page_id ?? undefined
     } while (pageId)

@@ -1,4 +1,4 @@
-import { callJson, type CallOptions } from '../http.js'
+import { callJson, HttpError, type CallOptions } from '../http.js'
 import { addSecret } from '../secrets.js'
 
 /** A runtime as the Runtime API describes it (protocol.md A.2). */
@@ -36,44 +36,44 @@ export interface ListedRuntime {
   createdAt?: string | number
 }
 
-type Tuning = Pick<CallOptions, 'timeoutMs' | 'retries'>
+/** How long one call may take and how often it is tried; `signal` (the run's cancel, or a phase deadline) aborts the request. */
+export type Tuning = Pick<CallOptions, 'timeoutMs' | 'retries' | 'signal'>
 
 /** The hosted OpenHands Runtime API: one method per endpoint the action uses. */
 export class RuntimeApi {
   constructor(
     private readonly baseUrl: string,
-    private readonly apiKey: string,
-    private readonly signal?: AbortSignal
+    private readonly apiKey: string
   ) {}
 
   /** The runtime of a session id, or undefined when there is none (404). */
-  async getSession(sessionId: string): Promise<RuntimeInfo | undefined> {
-    const reply = await this.call<Record<string, unknown>>('GET', `/sessions/${encodeURIComponent(sessionId)}`, { accept: [404], timeoutMs: 15_000 })
+  async getSession(sessionId: string, tuning?: Tuning): Promise<RuntimeInfo | undefined> {
+    const reply = await this.call<Record<string, unknown>>('GET', `/sessions/${encodeURIComponent(sessionId)}`, { accept: [404], timeoutMs: 15_000, ...tuning })
     return reply.status === 404 ? undefined : parseRuntime(reply.body, 'GET /sessions')
   }
 
   /** A full cluster answers 429: with many matrix cells starting at once, keep backing off (about three minutes) rather than fail. */
-  async start(body: StartRequest): Promise<RuntimeInfo> {
-    const reply = await this.call<Record<string, unknown>>('POST', '/start', { json: body, timeoutMs: 300_000, retries: 20 })
+  async start(body: StartRequest, tuning?: Tuning): Promise<RuntimeInfo> {
+    const reply = await this.call<Record<string, unknown>>('POST', '/start', { json: body, timeoutMs: 300_000, retries: 20, ...tuning })
     return parseRuntime(reply.body, 'POST /start')
   }
 
-  /** False when the runtime is already gone (404). */
+  /** False when the runtime is already gone (404). Stopping twice is harmless, so a stuck attempt is tried again. */
   async stop(runtimeId: string, tuning?: Tuning): Promise<boolean> {
-    return this.release('/stop', runtimeId, { timeoutMs: 30_000, ...tuning })
+    return this.release('/stop', runtimeId, tuning)
   }
 
   async pause(runtimeId: string, tuning?: Tuning): Promise<boolean> {
-    return this.release('/pause', runtimeId, { timeoutMs: 30_000, ...tuning })
+    return this.release('/pause', runtimeId, tuning)
   }
 
-  async resume(runtimeId: string): Promise<void> {
-    await this.call('POST', '/resume', { json: { runtime_id: runtimeId }, timeoutMs: 300_000 })
+  async resume(runtimeId: string, tuning?: Tuning): Promise<void> {
+    await this.call('POST', '/resume', { json: { runtime_id: runtimeId }, timeoutMs: 300_000, ...tuning })
   }
 
   /** Every runtime of the API key that the API still lists (stopped ones drop out after a while). */
-  async list(): Promise<ListedRuntime[]> {
-    const reply = await this.call<{ runtimes?: unknown }>('GET', '/list', { timeoutMs: 30_000 })
+  async list(tuning?: Tuning): Promise<ListedRuntime[]> {
+    const reply = await this.call<{ runtimes?: unknown }>('GET', '/list', { timeoutMs: 30_000, ...tuning })
     if (!Array.isArray(reply.body?.runtimes)) throw new Error('Runtime API GET /list: invalid response (no runtimes list).')
     return (reply.body.runtimes as Array<Record<string, unknown> | null>).flatMap(entry => {
       const runtimeId = str(entry?.runtime_id) ?? str(entry?.id)
@@ -90,20 +90,21 @@ export class RuntimeApi {
     })
   }
 
-  private async release(path: string, runtimeId: string, tuning: Tuning): Promise<boolean> {
-    // Never tied to the run's abort signal: releasing is what a cancelled run must still do.
-    const reply = await this.call('POST', path, { json: { runtime_id: runtimeId }, accept: [404], ...tuning }, false)
+  private async release(path: string, runtimeId: string, tuning?: Tuning): Promise<boolean> {
+    const reply = await this.call('POST', path, { json: { runtime_id: runtimeId }, accept: [404], timeoutMs: 10_000, retries: 2, idempotent: true, ...tuning })
     return reply.status !== 404
   }
 
-  private call<T>(method: 'GET' | 'POST', path: string, options: Omit<CallOptions, 'call' | 'method'>, abortable = true) {
-    return callJson<T>(`${this.baseUrl}${path}`, {
-      ...options,
-      call: `Runtime API ${method} ${path.split('/').slice(0, 2).join('/')}`,
-      method,
-      headers: { 'X-API-Key': this.apiKey },
-      signal: abortable ? this.signal : undefined
-    })
+  private async call<T>(method: 'GET' | 'POST', path: string, options: Omit<CallOptions, 'call' | 'method'>) {
+    const call = `Runtime API ${method} ${path.split('/').slice(0, 2).join('/')}`
+    try {
+      return await callJson<T>(`${this.baseUrl}${path}`, { ...options, call, method, headers: { 'X-API-Key': this.apiKey } })
+    } catch (err) {
+      if (err instanceof HttpError && err.status === undefined) {
+        throw new HttpError(call, undefined, `${err.detail} (runtime-api-url ${new URL(this.baseUrl).host})`)
+      }
+      throw err
+    }
   }
 }
 

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { callJson } from '../http.js'
 import type { ResourceFactor, Settings } from '../inputs.js'
 import { formatDuration, info, warning } from '../log.js'
+import { deadline } from '../timing.js'
 import type { RuntimeApi, RuntimeInfo, StartRequest } from './client.js'
 
 export interface ReadyRuntime {
@@ -63,9 +64,29 @@ export async function provisionRuntime(
  * Attaches to the session's runtime or starts one (protocol.md A.3), reports its id the
  * moment it is known, and waits until its agent server answers.
  */
-async function attachOrStart(api: RuntimeApi, settings: Settings, onRuntimeId: (runtimeId: string) => void, signal?: AbortSignal): Promise<ReadyRuntime> {
-  const deadline = Date.now() + settings.startupTimeoutMs
-  const existing = await api.getSession(settings.sessionId)
+async function attachOrStart(api: RuntimeApi, settings: Settings, onRuntimeId: (runtimeId: string) => void, cancel?: AbortSignal): Promise<ReadyRuntime> {
+  // startup-timeout holds even while a request hangs: every call of the attempt gets this signal.
+  const seconds = settings.startupTimeoutMs / 1000
+  const limit = deadline(settings.startupTimeoutMs, cancel, `no answer before startup-timeout (${seconds}s) passed`)
+  let runtimeId: string | undefined
+  try {
+    return await attachOrStartWithin(api, settings, id => onRuntimeId((runtimeId = id)), limit.signal, Date.now() + settings.startupTimeoutMs)
+  } catch (err) {
+    if (!limit.expired || cancel?.aborted || !runtimeId) throw err
+    throw new RuntimeStartError(`Runtime ${runtimeId} was not ready after ${seconds}s (startup-timeout): ${(err as Error).message}`, runtimeId)
+  } finally {
+    limit.clear()
+  }
+}
+
+async function attachOrStartWithin(
+  api: RuntimeApi,
+  settings: Settings,
+  onRuntimeId: (runtimeId: string) => void,
+  signal: AbortSignal,
+  readyBy: number
+): Promise<ReadyRuntime> {
+  const existing = await api.getSession(settings.sessionId, { signal })
   let runtime: RuntimeInfo
   let origin: ReadyRuntime['origin'] = 'started'
 
@@ -78,23 +99,24 @@ async function attachOrStart(api: RuntimeApi, settings: Settings, onRuntimeId: (
     info(`Resuming paused runtime ${existing.runtimeId} of session ${settings.sessionId}.`)
     onRuntimeId(existing.runtimeId)
     try {
-      await api.resume(existing.runtimeId)
+      await api.resume(existing.runtimeId, { signal })
       runtime = existing
       origin = 'resumed'
     } catch (err) {
+      if (signal.aborted) throw err
       warning(`Could not resume runtime ${existing.runtimeId} (${(err as Error).message}); starting a new one.`)
-      runtime = await start(api, settings, onRuntimeId)
+      runtime = await start(api, settings, onRuntimeId, signal)
     }
   } else {
-    runtime = await start(api, settings, onRuntimeId)
+    runtime = await start(api, settings, onRuntimeId, signal)
   }
-  const ready = await waitUntilReady(api, settings.sessionId, runtime, deadline, settings.startupTimeoutMs, signal)
+  const ready = await waitUntilReady(api, settings.sessionId, runtime, readyBy, settings.startupTimeoutMs, signal)
   return { ...ready, origin }
 }
 
-async function start(api: RuntimeApi, settings: Settings, onRuntimeId: (runtimeId: string) => void): Promise<RuntimeInfo> {
+async function start(api: RuntimeApi, settings: Settings, onRuntimeId: (runtimeId: string) => void, signal: AbortSignal): Promise<RuntimeInfo> {
   info(`Starting a runtime with image ${settings.image} (session ${settings.sessionId}).`)
-  const runtime = await api.start(startRequest(settings))
+  const runtime = await api.start(startRequest(settings), { signal })
   onRuntimeId(runtime.runtimeId)
   info(`Runtime ${runtime.runtimeId} started at ${runtime.url}.`)
   return runtime
@@ -139,9 +161,9 @@ async function waitUntilReady(
   api: RuntimeApi,
   sessionId: string,
   initial: RuntimeInfo,
-  deadline: number,
+  readyBy: number,
   timeoutMs: number,
-  signal?: AbortSignal
+  signal: AbortSignal
 ): Promise<Omit<ReadyRuntime, 'origin'>> {
   const started = Date.now()
   let runtime = initial
@@ -170,7 +192,7 @@ async function waitUntilReady(
       info(`Waiting for runtime ${runtime.runtimeId}: pod ${pod}, ${formatDuration(lastProgress - started)} waited${restarts}.`)
     }
     const nextPoll = lastPoll + STATUS_POLL_MS
-    if (nextPoll >= deadline) {
+    if (nextPoll >= readyBy) {
       throw new RuntimeStartError(
         `Runtime ${runtime.runtimeId} was not ready after ${timeoutMs / 1000}s (startup-timeout); last pod status: ${pod}.${details(runtime)}`,
         runtime.runtimeId
@@ -181,7 +203,7 @@ async function waitUntilReady(
     if (pod === 'running') await probeHealthUntil(runtime.url, nextPoll, signal)
     else if (nextPoll > Date.now()) await sleep(nextPoll - Date.now(), undefined, { signal })
     lastPoll = Date.now()
-    const current = await api.getSession(sessionId)
+    const current = await api.getSession(sessionId, { signal })
     if (current) runtime = { ...current, sessionApiKey: current.sessionApiKey ?? runtime.sessionApiKey }
     // A runtime just started may not be listed under its session for a moment; after that, a 404 means it is gone.
     else if (Date.now() - started > UNLISTED_GRACE_MS) {
@@ -191,7 +213,7 @@ async function waitUntilReady(
 }
 
 /** Probes /health until it answers 2xx or `until` passes. */
-async function probeHealthUntil(url: string, until: number, signal?: AbortSignal): Promise<void> {
+async function probeHealthUntil(url: string, until: number, signal: AbortSignal): Promise<void> {
   while (Date.now() < until) {
     const probeStarted = Date.now()
     if (await isHealthy(url, signal, HEALTH_PROBE_TIMEOUT_MS)) return
@@ -200,12 +222,12 @@ async function probeHealthUntil(url: string, until: number, signal?: AbortSignal
   }
 }
 
-async function isHealthy(url: string, signal?: AbortSignal, timeoutMs = HEALTH_TIMEOUT_MS): Promise<boolean> {
+async function isHealthy(url: string, signal: AbortSignal, timeoutMs = HEALTH_TIMEOUT_MS): Promise<boolean> {
   try {
     await callJson(`${url}/health`, { call: 'Agent server GET /health', retries: 0, timeoutMs, signal })
     return true
   } catch (err) {
-    if (signal?.aborted) throw err
+    if (signal.aborted) throw err
     return false
   }
 }

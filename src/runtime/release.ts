@@ -12,3 +12,9 @@ export async function releaseRuntime(api: RuntimeApi, runtimeId: string, onExit:
   const released = onExit === 'pause' ? await api.pause(runtimeId, tuning) : await api.stop(runtimeId, tuning)
   info(released ? `Runtime ${runtimeId} ${onExit === 'pause' ? 'paused' : 'stopped'}.` : `Runtime ${runtimeId} was already gone.`)
 }
+
+/** The session's runtime that is still up: what a /start cut short (or never answered) may have left. */
+export async function findSessionRuntime(api: RuntimeApi, sessionId: string): Promise<string | undefined> {
+  const runtime = await api.getSession(sessionId, { timeoutMs: 10_000, retries: 1 })
+  return runtime && runtime.status !== 'stopped' ? runtime.runtimeId : undefined
+}

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parse } from 'yaml'
 
 /**
@@ -29,6 +29,8 @@ export interface JobOptions {
   githubToken?: string
   /** Echo the step's output to this process's stdout as it comes (for the demo). */
   echo?: boolean
+  /** Run the steps with the garbage collector forced every few ms (test/harness/force-gc.js). */
+  forceGc?: boolean
 }
 
 /** Steers a running step: the child process and its output so far. */
@@ -133,7 +135,8 @@ export class Job {
   private step(entry: 'main' | 'post', extraEnv: Record<string, string>, control?: StepControl): Promise<StepResult> {
     const started = Date.now()
     const outputStart = readFileSync(this.files.output, 'utf8').length
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'dist', entry, 'index.js')], {
+    const gcArgs = this.options.forceGc ? ['--expose-gc', '--import', pathToFileURL(join(REPO_ROOT, 'test', 'harness', 'force-gc.js')).href] : []
+    const child = spawn(process.execPath, [...gcArgs, join(REPO_ROOT, 'dist', entry, 'index.js')], {
       env: { ...this.env, ...extraEnv },
       cwd: this.env.GITHUB_WORKSPACE,
       stdio: ['ignore', 'pipe', 'pipe']

@@ -7,6 +7,7 @@ import { Conversation, type ConversationHost } from './conversation.js'
 import { addConversationRoutes } from './conversation-routes.js'
 import { handleSocket, rejectUpgrade } from './event-socket.js'
 import { dashedId, type Json } from './events.js'
+import { shouldHang } from './hang.js'
 import { flatHeaders, parseQuery, recordableBody, Router, serve, type Req, type Res } from './http.js'
 import type { Runtime } from './runtime.js'
 import { addWorkspaceRoutes } from './workspace-routes.js'
@@ -32,6 +33,8 @@ export class AgentServer {
   private bootedAt = Date.now()
   private lastActivity = Date.now()
   private closed = false
+  /** Handshakes read and never answered (faults.hang), destroyed when the pod goes away. */
+  private readonly hungSockets = new Set<Duplex>()
 
   constructor(
     readonly ctx: SimContext,
@@ -98,7 +101,8 @@ export class AgentServer {
           body: recordableBody(request.body, request.contentType),
           at
         }),
-      request => this.dispatch(request)
+      request => this.dispatch(request),
+      request => shouldHang(this.ctx.faults, 'agent', request.method, request.path)
     )
   }
 
@@ -127,6 +131,10 @@ export class AgentServer {
     const query = parseQuery(url.searchParams)
     this.ctx.record({ server: 'agent', runtimeId: this.runtime.runtimeId, method: 'WS', path: url.pathname, query, headers, body: undefined, at: Date.now() })
     if (!this.runtime.serving) return rejectUpgrade(socket, 503, 'no available server')
+    if (shouldHang(this.ctx.faults, 'agent', 'WS', url.pathname)) {
+      this.hungSockets.add(socket)
+      return
+    }
     handleSocket(this, { path: url.pathname, query, headers, req, socket, head })
   }
 
@@ -172,6 +180,8 @@ export class AgentServer {
     this.bash.killAll()
     for (const socket of this.sockets.keys()) socket.terminate()
     this.sockets.clear()
+    for (const socket of this.hungSockets) socket.destroy()
+    this.hungSockets.clear()
   }
 
   /** A new agent-server process on resume: same state on disk, fresh clocks (protocol.md §E). */

@@ -153,13 +153,15 @@ export function errorResponse(err: unknown): Res {
 
 /**
  * Reads and decodes an incoming request, lets `record` log it, and answers with what `handle`
- * returns (or with the error it throws): the one request path of both simulated servers.
+ * returns (or with the error it throws), unless `hangs` says it is one never to answer: the one
+ * request path of both simulated servers.
  */
 export async function serve(
   req: IncomingMessage,
   res: ServerResponse,
   record: (request: Req, at: number) => void,
-  handle: (request: Req) => Promise<Res>
+  handle: (request: Req) => Promise<Res>,
+  hangs: (request: Req) => boolean = () => false
 ): Promise<void> {
   const at = Date.now()
   const url = new URL(req.url ?? '/', 'http://simulator')
@@ -179,6 +181,8 @@ export async function serve(
       contentType
     }
     record(request, at)
+    // A stuck peer: the request was read, the answer never comes (the connection closes with the server).
+    if (hangs(request)) return
     out = await handle(request)
   } catch (err) {
     out = errorResponse(err)

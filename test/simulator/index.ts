@@ -12,6 +12,7 @@ import { featuresOf } from './version.js'
 
 export type { Faults, RecordedRequest, SimConversation, SimRuntime, Simulator, SimulatorOptions } from './types.js'
 export type { AgentScript, AgentStep } from './scripts.js'
+export type { HangRoute } from './hang.js'
 export { bulkScript, defaultScript, editScript, errorScript, longScript, scripts, stuckScript } from './scripts.js'
 
 /** Beside the repository, not part of it: /work/shared/agent-server-openapi.json for /work/main. */
@@ -22,7 +23,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const log = options.log ?? (() => {})
   const runtimeApiKey = options.runtimeApiKey ?? 'sim-runtime-key'
   const serverVersion = options.serverVersion ?? '1.43.1'
-  const faults: Faults = { ...NO_FAULTS, ...options.faults }
+  const faults: Faults = { ...NO_FAULTS, hang: [], ...options.faults }
   const requests: RecordedRequest[] = []
   const validationErrors: string[] = []
   const runtimes: Runtime[] = []
@@ -68,7 +69,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const api = createServer(runtimeApiListener(ctx, { runtimes, startRuntime }))
   const url = await listen(api, options.port ?? 0)
   await pool.fill()
-  const registry = await startRegistry(request => requests.push(request))
+  const registry = await startRegistry(request => requests.push(request), faults)
 
   return {
     url,

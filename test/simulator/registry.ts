@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { listen } from './context.js'
 import { flatHeaders, parseQuery } from './http.js'
-import type { RecordedRequest } from './types.js'
+import { shouldHang } from './hang.js'
+import type { Faults, RecordedRequest } from './types.js'
 
 /** Images the registry stub answers 404 for, and images that appear only later. */
 export interface RegistryState {
@@ -18,7 +19,10 @@ export interface RegistryState {
  * A container registry as the OCI distribution API describes it, for the image preflight:
  * `HEAD /v2/<name>/manifests/<ref>` needs an anonymous bearer token from `/token`, like ghcr.io.
  */
-export async function startRegistry(record: (request: RecordedRequest) => void): Promise<{ url: string; state: RegistryState; close(): Promise<void> }> {
+export async function startRegistry(
+  record: (request: RecordedRequest) => void,
+  faults: Faults
+): Promise<{ url: string; state: RegistryState; close(): Promise<void> }> {
   const state: RegistryState = { missing: new Set(), publishedAt: new Map(), denyAnonymous: false }
   const tokens = new Set<string>()
   let url = ''
@@ -34,6 +38,7 @@ export async function startRegistry(record: (request: RecordedRequest) => void):
       body: undefined,
       at: Date.now()
     })
+    if (shouldHang(faults, 'registry', req.method ?? 'GET', target.pathname)) return
     if (target.pathname === '/token') {
       const token = randomBytes(12).toString('hex')
       tokens.add(token)

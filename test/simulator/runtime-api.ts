@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { SimContext } from './context.js'
+import { shouldHang } from './hang.js'
 import type { Json } from './events.js'
 import { HttpError, recordableBody, Router, serve, type Req, type Res } from './http.js'
 
@@ -44,7 +45,8 @@ export function runtimeApiListener(ctx: ApiContext, registry: RuntimeRegistry): 
           body: recordableBody(request.body, request.contentType),
           at
         }),
-      request => dispatch(ctx, router, request)
+      request => dispatch(ctx, router, request),
+      request => shouldHang(ctx.faults, 'runtime', request.method, request.path)
     )
 }
 

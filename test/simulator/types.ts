@@ -1,3 +1,4 @@
+import type { HangRoute } from './hang.js'
 import type { RegistryState } from './registry.js'
 import type { AgentScript } from './scripts.js'
 
@@ -112,6 +113,8 @@ export interface Faults {
   agentServerErrors: number
   /** POST /start of a new runtime answers 429 with Retry-After: 1 while this many runtimes are running; null = no limit. */
   maxRunning: number | null
+  /** Requests (registry, Runtime API, agent server, WebSocket handshake) that are read and never answered (hang.ts). */
+  hang: HangRoute[]
 }
 
 export const NO_FAULTS: Faults = {
@@ -124,5 +127,6 @@ export const NO_FAULTS: Faults = {
   wsSilent: false,
   stopRuntimeAfterEvents: null,
   agentServerErrors: 0,
-  maxRunning: null
+  maxRunning: null,
+  hang: []
 }
