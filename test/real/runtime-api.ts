@@ -55,7 +55,7 @@ export async function startRealRuntimeApi(version: string, options: { log?: (lin
     )
   )
   const url = await listen(api)
-  const registry = await startRegistry(request => requests.push(request))
+  const registry = await startRegistry(request => requests.push(request), faults)
   return {
     url,
     runtimeApiKey,
