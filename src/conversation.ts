@@ -256,6 +256,7 @@ async function followRun({ server, settings, log, id, stream, watcher, waker, ho
   waker.rearm()
   watcher.runRequested()
   await server.run(id, limit.signal)
+  watcher.runStarted()
   const runStarted = Date.now()
   info('Prompt sent; the agent is running.')
 

@@ -21,7 +21,7 @@ describe('dist/', () => {
       const same = readFileSync(join(committed, file)).equals(readFileSync(join(fresh, file)))
       expect(same, `dist/${file} is stale: run npm run package`).toBe(true)
     }
-  }, 120_000)
+  }, 300_000)
 
   it.each(['main', 'post'])('%s bundle loads and runs under node', entry => {
     // With no inputs and no state: main fails on the first missing input, post has nothing to do.

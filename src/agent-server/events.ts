@@ -39,6 +39,8 @@ export class EventStream {
    */
   private readonly seen = new Set<string>()
   private lastLogId: string | undefined
+  /** How many events of the log have been delivered. */
+  private delivered = 0
   private queue: Array<{ event: AgentEvent; json: string }> | null = null
   private catchingUp: Promise<void> | null = null
   private socket: WebSocket | undefined
@@ -93,11 +95,23 @@ export class EventStream {
     this.connected = false
   }
 
+  /**
+   * `page_id` is inclusive: a page from a known event starts with it. The server answers a page
+   * id it never stored (a socket frame that beat its own write) with the log from event 0
+   * (seen on v1.58.2): the first `delivered` events of such a replay are the ones already
+   * delivered, in the same order, so they are skipped by count, without keeping every id.
+   */
   private async pageFromLastEvent(signal: AbortSignal | undefined): Promise<void> {
-    let pageId = this.lastLogId
+    const anchor = this.lastLogId
+    let pageId = anchor
+    let skip: number | undefined
     do {
       const page = await this.server.searchEvents(this.conversationId, pageId, { signal })
-      for (const event of page.items) this.deliver(event, JSON.stringify(event))
+      skip ??= anchor !== undefined && page.items.length > 0 && page.items[0].id !== anchor ? this.delivered : 0
+      for (const event of page.items) {
+        if (skip > 0) skip--
+        else this.deliver(event, JSON.stringify(event))
+      }
       pageId = page.next_page_id ?? undefined
     } while (pageId)
   }
@@ -107,6 +121,7 @@ export class EventStream {
     // Outside a catch-up the log only moves forward: keeping every id would grow memory with the run.
     if (this.queue) this.seen.add(event.id)
     this.lastLogId = event.id
+    this.delivered++
     this.handlers.onEvent(event, json)
   }
 
@@ -136,14 +151,17 @@ export class EventStream {
           debug(`Skipped a WebSocket frame that is not JSON (${json.length} bytes).`)
           return
         }
+        const subscribed = !ready && event.kind === 'ConversationStateUpdateEvent'
         if (event.kind === 'ConversationStateUpdateEvent' && event.key === 'full_state') {
           this.handlers.onSnapshot((event.value ?? {}) as ConversationState)
+        } else if (subscribed) {
+          // The state sent on subscribe: for a conversation not loaded yet, an `idle` that is in no log. REST brings it if it is.
         } else if (event.kind !== 'StreamingDeltaEvent' && event.kind !== 'ServerErrorEvent') {
           if (this.queue) this.queue.push({ event, json: json.includes('\n') ? JSON.stringify(event) : json })
           else this.deliver(event, json.includes('\n') ? JSON.stringify(event) : json)
         }
         // The first state event means the subscription is live: catch up on what the socket missed.
-        if (!ready && event.kind === 'ConversationStateUpdateEvent') {
+        if (subscribed) {
           ready = true
           this.connected = true
           this.attempt = 0

@@ -7,7 +7,8 @@ const FAILED = new Set(['error', 'stuck'])
 
 /**
  * Decides when a run has ended, by the OpenHands client's rules (protocol.md B.9 step 5):
- * a `full_state` snapshot with a stopped status received after /run was requested, or a
+ * a `full_state` snapshot with a stopped status received after /run was requested (any status
+ * but `running` once /run has answered), or a
  * per-field `error`/`stuck`. A per-field `finished` is only a hint (a stop hook may resume the
  * run); a stopped status seen only over REST counts once it has held for `restGraceMs`.
  */
@@ -17,6 +18,7 @@ export class RunWatcher {
   /** The execution status that ended the run, once it has ended. */
   ended: string | undefined
   private requested = false
+  private started = false
   private restStoppedSince: number | undefined
 
   constructor(
@@ -27,6 +29,7 @@ export class RunWatcher {
   /** Call just before POST /run: snapshots from before this are not the run's end. */
   runRequested(): void {
     this.requested = true
+    this.started = false
     this.ended = undefined
     this.restStoppedSince = undefined
   }
@@ -40,9 +43,19 @@ export class RunWatcher {
     }
   }
 
+  /** Call once POST /run has answered. */
+  runStarted(): void {
+    this.started = true
+  }
+
+  /**
+   * A stopped status ends the run; so does any other status but `running` (`idle`) once /run
+   * has answered, as in the SDK's client (a reconnect's `idle` before that is the old state).
+   */
   observeSnapshot(state: ConversationState): void {
     this.observeState(state)
-    if (state.execution_status && STOPPED.has(state.execution_status)) this.end(state.execution_status)
+    const status = state.execution_status
+    if (status && (STOPPED.has(status) || (this.started && status !== 'running'))) this.end(status)
   }
 
   /** A state read over REST (GET /api/conversations/{id}). */

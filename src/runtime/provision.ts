@@ -171,7 +171,7 @@ async function waitUntilReady(
   let lastProgress = started
   for (;;) {
     const pod = runtime.podStatus ?? 'pending'
-    if (pod === 'ready' && (await isHealthy(runtime.url, signal))) {
+    if (pod === 'ready' && (await isHealthy(runtime.url, signal)) && (await apiAnswers(runtime.url, runtime.sessionApiKey, signal))) {
       info(`Runtime ${runtime.runtimeId} is ready after ${formatDuration(Date.now() - started)}.`)
       return { runtimeId: runtime.runtimeId, url: runtime.url, sessionApiKey: runtime.sessionApiKey }
     }
@@ -220,6 +220,27 @@ async function probeHealthUntil(url: string, until: number, signal: AbortSignal)
     const wait = Math.min(HEALTH_PROBE_MS - (Date.now() - probeStarted), until - Date.now())
     if (wait > 0) await sleep(wait, undefined, { signal })
   }
+}
+
+/**
+ * A server in deferred-init mode (a warm pool) answers /health while every /api route is 503
+ * until it is initialised (protocol.md B.3): ready means an authenticated call answers.
+ */
+async function apiAnswers(url: string, sessionApiKey: string | undefined, signal: AbortSignal): Promise<boolean> {
+  const headers: Record<string, string> = sessionApiKey ? { 'X-Session-API-Key': sessionApiKey } : {}
+  const reply = await callJson(`${url}/api/conversations/count`, {
+    call: 'Agent server GET /api/conversations/count',
+    headers,
+    retries: 0,
+    timeoutMs: HEALTH_TIMEOUT_MS,
+    accept: [503],
+    signal
+  }).catch(err => {
+    if (signal.aborted) throw err
+    // Anything but "still starting" is for the calls that follow to report.
+    return { status: 200 }
+  })
+  return reply.status !== 503
 }
 
 async function isHealthy(url: string, signal: AbortSignal, timeoutMs = HEALTH_TIMEOUT_MS): Promise<boolean> {

@@ -44,6 +44,8 @@ const cases: FaultCase[] = [
   { name: 'Runtime API 503 ×3', sim: { faults: { runtimeApiErrors: 3 } }, expect: { status: 'finished', code: 0 } },
   { name: 'Runtime API 429 ×2 (Retry-After)', sim: { faults: { runtimeApi429: 2 } }, expect: { status: 'finished', code: 0 } },
   { name: 'agent server 503 ×3', sim: { faults: { agentServerErrors: 3 } }, expect: { status: 'finished', code: 0 } },
+  // Longer than the retries of one call last: readiness itself must wait for the API.
+  { name: 'deferred init: /health ok, /api 503 for 12 s', sim: { faults: { deferredInitMs: 12_000 } }, expect: { status: 'finished', code: 0 } },
   { name: 'WebSocket drop mid-run', sim: { faults: { wsDropAfterEvents: 6 } }, expect: { status: 'finished', code: 0 } },
   {
     name: 'WebSocket drops, long run',

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { readJson, readJsonLines } from '../e2e/helpers.js'
-import { failingCheckout, realJob, realSetup, unavailable } from './helpers.js'
+import { REAL_TIMEOUT_MS, failingCheckout, realJob, realSetup, unavailable } from './helpers.js'
 import { fixScript } from './fixtures.js'
 import { costOf } from './llm.js'
 import { RELEASES } from './releases.js'
@@ -12,7 +12,7 @@ const script = fixScript()
 
 for (const version of [...new Set(Object.values(RELEASES))]) {
   const skip = unavailable(version)
-  describe.skipIf(skip)(`real agent server ${version}`, () => {
+  describe.skipIf(skip)(`real agent server ${version}`, { timeout: REAL_TIMEOUT_MS }, () => {
     it('fixes a failing test: the patch comes back, applies, and the test passes on the runner', async () => {
       const setup = await realSetup(version, script)
       const job = realJob(setup, { 'on-exit': 'keep' })

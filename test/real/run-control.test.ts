@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { readJson, readJsonLines } from '../e2e/helpers.js'
 import { when } from '../harness/runner.js'
-import { failingCheckout, REAL_LLM_KEY, realJob, realSetup, unavailable } from './helpers.js'
+import { REAL_LLM_KEY, REAL_TIMEOUT_MS, failingCheckout, realJob, realSetup, unavailable } from './helpers.js'
 import { step, type LlmStep } from './llm.js'
 import { RELEASES } from './releases.js'
 import { RealServer } from './server.js'
@@ -14,7 +14,7 @@ const skip = unavailable(version)
 /** A script that never ends by itself: a slow command, then more of them. */
 const slowScript = (step_: number): LlmStep => (step_ === 0 ? step.run('echo started; sleep 30') : step.run('sleep 30'))
 
-describe.skipIf(skip)(`real agent server ${version}`, () => {
+describe.skipIf(skip)(`real agent server ${version}`, { timeout: REAL_TIMEOUT_MS }, () => {
   it('runs a follow-up turn in the same conversation, each turn with its own result', async () => {
     const setup = await realSetup(version, [
       step.run('python3 test_calc.py'),

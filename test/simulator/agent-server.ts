@@ -109,6 +109,9 @@ export class AgentServer {
   private async dispatch(req: Req): Promise<Res> {
     if (!this.runtime.serving) return NO_SERVER
     if (req.path.startsWith('/api/')) {
+      if (Date.now() - (this.runtime.readyAt ?? 0) < this.ctx.faults.deferredInitMs) {
+        return { status: 503, body: { detail: 'Server is still initializing' } }
+      }
       if (this.ctx.faults.agentServerErrors > 0) {
         this.ctx.faults.agentServerErrors--
         return NO_SERVER

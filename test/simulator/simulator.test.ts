@@ -154,7 +154,8 @@ async function allEvents(rt: Started, conversationId: string, limit = 100): Prom
 
 describe('simulator', () => {
   it('supports the minimal flow of protocol.md §F', async () => {
-    const sim = await startSimulator({ provisioningMs: 200 })
+    // Long enough that the first poll sees 'pending' on a loaded machine too.
+    const sim = await startSimulator({ provisioningMs: 1_000 })
     try {
       expect((await runtimeApi(sim, 'GET', `/sessions/${START_BODY.session_id}`)).status).toBe(404)
 

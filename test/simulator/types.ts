@@ -109,6 +109,8 @@ export interface Faults {
   wsSilent: boolean
   /** After N more events are published, the runtime that published the Nth is torn down (as a force-stop); then the fault resets to null. */
   stopRuntimeAfterEvents: number | null
+  /** Deferred init: for this long after the pod is ready, /health answers ok while every /api route answers 503 (protocol.md B.3). */
+  deferredInitMs: number
   /** The next N agent-server /api requests answer 503 'no available server'. */
   agentServerErrors: number
   /** POST /start of a new runtime answers 429 with Retry-After: 1 while this many runtimes are running; null = no limit. */
@@ -127,6 +129,7 @@ export const NO_FAULTS: Faults = {
   wsSilent: false,
   stopRuntimeAfterEvents: null,
   agentServerErrors: 0,
+  deferredInitMs: 0,
   maxRunning: null,
   hang: []
 }

@@ -15,6 +15,16 @@ describe('RunWatcher (protocol.md B.9 completion rules)', () => {
     expect(w.ended).toBeUndefined()
   })
 
+  it('after /run has answered, an idle snapshot ends the run, as the SDK client decides', () => {
+    const w = new RunWatcher(() => undefined)
+    w.runRequested()
+    w.runStarted()
+    w.observeSnapshot({ execution_status: 'running' })
+    expect(w.ended).toBeUndefined()
+    w.observeSnapshot({ execution_status: 'idle' })
+    expect(w.ended).toBe('idle')
+  })
+
   it('ends on a post-run snapshot with a stopped status', () => {
     let calls = 0
     const w = new RunWatcher(() => calls++)
