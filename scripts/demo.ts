@@ -24,5 +24,6 @@ console.log('\n=== outputs ===')
 for (const [name, value] of Object.entries(main.outputs)) console.log(`${name.padEnd(18)} ${value.replace(/\n/g, '\n' + ' '.repeat(19))}`)
 const running = sim.runtimes.filter(r => r.status !== 'stopped').length
 console.log(`\nRuntimes started: ${sim.runtimes.length}, still running: ${running}. Main exited ${main.code}, post exited ${post.code}.`)
+console.log(`The job's files (events.jsonl, result.json, the summary) are kept in ${job.dir}; remove it when done.`)
 await sim.close()
 process.exit(main.code === 0 && post.code === 0 && running === 0 ? 0 : 1)
