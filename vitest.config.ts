@@ -7,6 +7,8 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    reporters: ['default', './test/harness/real-reporter.ts', './test/harness/count-reporter.ts']
+    reporters: ['default', './test/harness/real-reporter.ts', './test/harness/count-reporter.ts'],
+    globalSetup: ['./test/harness/temp-dir.ts'],
+    setupFiles: ['./test/harness/cleanup.ts']
   }
 })

@@ -1,7 +1,7 @@
 // `npm run local`: the action's sources (not dist/) under @github/local-action, main then post,
 // against the simulator, with inputs from a dotenv file as local-action expects.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { REPO_ROOT } from '../test/harness/runner.js'
@@ -43,4 +43,5 @@ const running = sim.runtimes.filter(r => r.status !== 'stopped').length
 const finished = sim.runtimes.length === 1 && [...sim.runtimes[0].conversations.values()][0]?.executionStatus === 'finished'
 console.log(`\nlocal-action exited ${result.status}; runtimes started ${sim.runtimes.length}, still running ${running}; conversation finished: ${finished}`)
 await sim.close()
+rmSync(dir, { recursive: true, force: true })
 process.exit(result.status === 0 && running === 0 && finished ? 0 : 1)

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { totalsOf, type AgentEvent, type ConversationStats, type Totals } from './agent-server/types.js'
 import { readRuntimeApiKey, readSettings } from './inputs.js'
 import { errorMessage, info, warning } from './log.js'
 import { Reporter, readResultFile } from './report/reporter.js'
@@ -32,7 +33,7 @@ async function finishLeftovers(): Promise<void> {
   const reportLeft = report !== undefined && (!report.artifactUploaded || (report.commentId !== undefined && !report.commentFinal))
   if (!runtimeLeft && !reportLeft) return info('Nothing left to clean up.')
   if (runtimeLeft) await releaseLeftRuntime(runtime)
-  if (reportLeft) await finishReport(report)
+  if (reportLeft) await finishReport(report, runtime?.runtimeId)
 }
 
 async function releaseLeftRuntime(saved: SavedRuntime): Promise<void> {
@@ -48,14 +49,23 @@ async function releaseLeftRuntime(saved: SavedRuntime): Promise<void> {
   }
 }
 
-function countLines(file: string): number {
-  if (!existsSync(file)) return 0
-  const text = readFileSync(file, 'utf8')
-  return text ? text.split('\n').length - 1 : 0
+/** What events.jsonl says of a run main could not finish: how many events, and the totals of the last stats update. */
+function readEventsFile(file: string): { count: number; totals: Totals } {
+  const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []
+  let stats: ConversationStats | undefined
+  for (const line of lines) {
+    try {
+      const event = JSON.parse(line) as AgentEvent
+      if (event.kind === 'ConversationStateUpdateEvent' && event.key === 'stats') stats = event.value as ConversationStats
+    } catch {
+      // A line cut short by the kill: the lines before it still count.
+    }
+  }
+  return { count: lines.length, totals: totalsOf(stats) }
 }
 
 /** Main ended before its report was complete: use its result.json, or say that it ended without one. */
-async function finishReport(report: SavedReport): Promise<void> {
+async function finishReport(report: SavedReport, runtimeId: string | undefined): Promise<void> {
   try {
     const settings = { ...readSettings(), outputDir: report.outputDir }
     const reporter = new Reporter(settings, report.commentId)
@@ -63,10 +73,16 @@ async function finishReport(report: SavedReport): Promise<void> {
     let result = readResultFile(resultFile)
     if (!result) {
       const eventsFile = join(report.outputDir, 'events.jsonl')
+      const events = readEventsFile(eventsFile)
       result = buildResult(
         settings,
-        { status: 'cancelled', error: 'The main step ended without a result: the job was cancelled or the step was killed.' },
-        { startedAt: new Date(), eventCount: countLines(eventsFile), eventsFile }
+        {
+          status: 'cancelled',
+          error: 'The main step ended without a result: the job was cancelled or the step was killed.',
+          totals: events.totals,
+          conversationId: report.conversationId
+        },
+        { runtimeId, startedAt: new Date(), eventCount: events.count, eventsFile }
       )
       result.duration_seconds = 0
       await reporter.record(result, false)

@@ -2,7 +2,7 @@ import { closeSync, openSync, writeSync } from 'node:fs'
 import { describeEvent, finishMessage, messageText } from './agent-server/describe.js'
 import { totalsOf, type AgentEvent, type ConversationStats } from './agent-server/types.js'
 import { info } from './log.js'
-import { redact } from './secrets.js'
+import { redact, redactValue } from './secrets.js'
 
 /**
  * events.jsonl and the readable log: every event is written once, redacted, the moment it
@@ -32,7 +32,8 @@ export class EventLog {
   }
 
   record(event: AgentEvent, json: string): void {
-    if (this.fd !== undefined) writeSync(this.fd, `${redact(json)}\n`)
+    // The text as received when it holds no secret; otherwise its string values redacted, never its structure.
+    if (this.fd !== undefined) writeSync(this.fd, `${redact(json) === json ? json : JSON.stringify(redactValue(event))}\n`)
     this.count++
     this.lastEventAt = Date.now()
     const finish = finishMessage(event)

@@ -17,7 +17,7 @@ export interface GithubContext {
 export function readGithubContext(env: NodeJS.ProcessEnv = process.env): GithubContext {
   return {
     eventName: env.GITHUB_EVENT_NAME ?? '',
-    event: readEvent(env.GITHUB_EVENT_PATH),
+    event: readEvent(env.GITHUB_EVENT_NAME ?? '', env.GITHUB_EVENT_PATH),
     sha: env.GITHUB_SHA ?? '',
     repository: env.GITHUB_REPOSITORY ?? '',
     runId: env.GITHUB_RUN_ID ?? '',
@@ -29,14 +29,28 @@ export function readGithubContext(env: NodeJS.ProcessEnv = process.env): GithubC
   }
 }
 
-function readEvent(path: string | undefined): Record<string, unknown> {
-  if (!path) return {}
-  try {
-    const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'))
-    return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {}
-  } catch {
+/**
+ * The event payload. On the events whose payload decides who may run and where the result goes
+ * (pull requests, comments, issues) a payload that cannot be read fails the run, naming the file;
+ * elsewhere (push, schedule, local runs) it is only informative.
+ */
+function readEvent(eventName: string, path: string | undefined): Record<string, unknown> {
+  const needed = COMMENT_EVENTS.has(eventName)
+  if (!path) {
+    if (needed) throw new Error(`The ${eventName} event has no payload: GITHUB_EVENT_PATH is not set.`)
     return {}
   }
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'))
+  } catch (err) {
+    if (!needed) return {}
+    const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message
+    throw new Error(`Cannot read the ${eventName} event payload GITHUB_EVENT_PATH '${path}' (${reason}).`, { cause: err })
+  }
+  if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>
+  if (needed) throw new Error(`The ${eventName} event payload GITHUB_EVENT_PATH '${path}' is not a JSON object.`)
+  return {}
 }
 
 const PR_EVENTS = new Set(['pull_request', 'pull_request_target'])

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { isAbsolute, join, posix, resolve } from 'node:path'
 import * as core from '@actions/core'
+import { parse as parseYaml } from 'yaml'
 import { COMMENT_EVENTS, commitUnderTest, issueNumber, readGithubContext, runUrl, type GithubContext } from './github-context.js'
 import { GATED_EVENTS, stripHiddenContent } from './gate.js'
 import { addSecret } from './secrets.js'
@@ -212,7 +213,7 @@ export function readSettings(read: Read = name => core.getInput(name), ctx: Gith
     startupTimeoutMs: check(() => number(Input.startupTimeout, read(Input.startupTimeout) || DEFAULTS.startupTimeout, { integer: true, max: 86_400 }) * 1000),
     runTimeoutMs: check(() => number(Input.timeoutMinutes, read(Input.timeoutMinutes) || DEFAULTS.timeoutMinutes, { max: 7 * 24 * 60 }) * 60_000),
     maxIterations: check(() => number(Input.maxIterations, read(Input.maxIterations) || DEFAULTS.maxIterations, { integer: true, max: 100_000 })),
-    workingDir: check(() => workingDir(read(Input.workingDir) || DEFAULTS.workingDir)),
+    workingDir: check(() => workingDir(Input.workingDir, read(Input.workingDir) || DEFAULTS.workingDir)),
     onExit: check(() => oneOf(Input.onExit, read(Input.onExit) || 'stop', EXIT_ACTIONS)),
     maxCost: check(() => optional(read(Input.maxCost), v => number(Input.maxCost, v, { max: 1_000_000 }))),
     idleTimeoutMs: check(() => optional(read(Input.idleTimeout), v => number(Input.idleTimeout, v, { max: 24 * 60 }) * 60_000)),
@@ -253,6 +254,13 @@ export function readSettings(read: Read = name => core.getInput(name), ctx: Gith
     else if (!githubToken) settings.notices.push(`No '${Input.githubToken}': no comment.`)
     else settings.github.commentOn = target
   }
+  for (const [name, url] of [
+    [Input.runtimeApiUrl, settings.runtimeApi.url],
+    [Input.llmBaseUrl, settings.llm.baseUrl]
+  ] as const) {
+    if (url && isClearTextToRemote(url))
+      settings.notices.push(`Input '${name}' is plain http:// to ${new URL(url).host}: the API key travels in clear text. Use https://.`)
+  }
   if (settings.workspace.checkout && !isGitCheckout(settings.workspace.checkout)) settings.workspace.checkout = null
   settings.github.cellKey = shortHash(`${ctx.workflow}\n${ctx.job}\n${cell}`)
   settings.artifactName = artifactName(ctx.job, cell)
@@ -279,27 +287,27 @@ function agentSpec(read: Read): Settings['agent'] {
 }
 
 /**
- * Follow-up messages: a YAML list in a block scalar (`- first`, `- second`, items may span
- * indented lines), or else one message per line.
+ * Follow-up messages: a YAML list (`- first` lines, a flow list `[a, b]`, `- |` for an item of
+ * several lines), or else one message per line.
  */
 export function followUps(value: string): string[] {
-  const lines = value.split(/\r?\n/)
-  const content = lines.filter(line => line.trim())
+  const content = value.split(/\r?\n/).filter(line => line.trim())
   if (!content.length) return []
-  if (!/^\s*- /.test(content[0])) return content.map(line => line.trim())
-  const items: string[] = []
-  for (const line of lines) {
-    const item = /^\s*- (.*)$/.exec(line)
-    if (item) items.push(unquote(item[1].trim()))
-    else if (line.trim() && items.length) items[items.length - 1] += `\n${line.trim()}`
-    else if (line.trim()) throw new Error(`Input '${Input.followUp}': a YAML list must start every item with '- '.`)
+  if (!/^\s*(- |-$|\[)/.test(content[0])) return content.map(line => line.trim())
+  let parsed: unknown
+  try {
+    parsed = parseYaml(value)
+  } catch (err) {
+    throw new Error(`Input '${Input.followUp}' is not a valid YAML list: ${(err as Error).message.split('\n')[0]}`, { cause: err })
   }
-  return items.filter(Boolean)
-}
-
-function unquote(text: string): string {
-  const quoted = /^(["'])(.*)\1$/s.exec(text)
-  return quoted ? quoted[2] : text
+  if (!Array.isArray(parsed)) throw new Error(`Input '${Input.followUp}' must be a YAML list of messages.`)
+  return parsed
+    .map((item: unknown, index) => {
+      if (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean') return String(item).trim()
+      if (item === null) return ''
+      throw new Error(`Input '${Input.followUp}', item ${index + 1}: a message must be text, not a ${Array.isArray(item) ? 'list' : 'mapping'}.`)
+    })
+    .filter(Boolean)
 }
 
 /** Logins, separated by commas, spaces or new lines. */
@@ -310,7 +318,7 @@ function list(value: string): string[] {
     .filter(Boolean)
 }
 
-/** `NAME=value` lines; every value is masked at once. */
+/** `NAME=value` lines; the value is everything after the first `=` up to the end of the line, spaces kept. Every value is masked at once. */
 function secretLines(value: string): Record<string, string> {
   const secrets: Record<string, string> = {}
   value.split(/\r?\n/).forEach((line, index) => {
@@ -320,6 +328,7 @@ function secretLines(value: string): Record<string, string> {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
       throw new Error(`Input '${Input.sandboxSecrets}', line ${index + 1}: expected NAME=value with a name of letters, digits and '_'.`)
     }
+    if (name in secrets) throw new Error(`Input '${Input.sandboxSecrets}', line ${index + 1}: ${name} is given twice.`)
     const secret = line.slice(at + 1)
     addSecret(secret)
     secrets[name] = secret
@@ -419,10 +428,27 @@ function optional<T>(value: string, parse: (value: string) => T): T | null {
   return value.trim() ? parse(value) : null
 }
 
-function absolutePath(name: string, value: string): string {
-  if (!posix.isAbsolute(value) || !isAbsolute(value)) throw new Error(`Input '${name}' must be an absolute path in the sandbox; got '${value}'.`)
-  return posix.normalize(value).replace(/(.)\/+$/, '$1')
-}
+/** Directories of the sandbox's system: as working-dir, the upload would unpack over them and `git add -A` would stage them. */
+const SYSTEM_DIRS = [
+  '/',
+  '/bin',
+  '/boot',
+  '/dev',
+  '/etc',
+  '/home',
+  '/lib',
+  '/lib64',
+  '/opt',
+  '/proc',
+  '/root',
+  '/run',
+  '/sbin',
+  '/srv',
+  '/sys',
+  '/tmp',
+  '/usr',
+  '/var'
+]
 
 /**
  * The agent server keeps its own data in /workspace (conversations, bash events) when it runs from
@@ -431,15 +457,25 @@ function absolutePath(name: string, value: string): string {
  */
 const SERVER_DATA = ['/workspace/conversations', '/workspace/bash_events']
 
-function workingDir(value: string): string {
-  const dir = absolutePath(Input.workingDir, value)
+function workingDir(name: string, value: string): string {
+  if (!posix.isAbsolute(value) || !isAbsolute(value)) throw new Error(`Input '${name}' must be an absolute path in the sandbox; got '${value}'.`)
+  const dir = posix.normalize(value).replace(/(.)\/+$/, '$1')
+  if (SYSTEM_DIRS.includes(dir) || /^\/(proc|sys|dev|usr|etc|bin|sbin|lib)\//.test(dir)) {
+    throw new Error(`Input '${name}' must be a project directory, not '${dir}', a directory of the sandbox's system (e.g. ${DEFAULTS.workingDir}).`)
+  }
   const within = (inner: string, outer: string): boolean => inner === outer || inner.startsWith(outer === '/' ? '/' : `${outer}/`)
   if (SERVER_DATA.some(data => within(data, dir) || within(dir, data))) {
     throw new Error(
-      `Input '${Input.workingDir}' must not hold the agent server's own data (${SERVER_DATA.join(', ')}); got '${value}'. Use a folder below /workspace, e.g. /workspace/project.`
+      `Input '${name}' must not hold the agent server's own data (${SERVER_DATA.join(', ')}); got '${value}'. Use a folder below /workspace, e.g. /workspace/project.`
     )
   }
   return dir
+}
+
+/** http:// to anything but this machine: keys sent to it can be read on the way. */
+function isClearTextToRemote(url: string): boolean {
+  const { protocol, hostname } = new URL(url)
+  return protocol === 'http:' && !/^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(hostname)
 }
 
 // name[:tag][@digest], lower-case repository path as OCI requires.

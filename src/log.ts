@@ -10,6 +10,11 @@ export const notice = (line: string): void => core.notice(redact(line))
 /** Marks the step failed, with the message redacted: the agent's error text may quote a secret. */
 export const fail = (line: string): void => core.setFailed(redact(line))
 
+/** The one top-level catch of each step: whatever escaped fails the step, redacted. */
+export function failStep(err: unknown): void {
+  fail(errorMessage(err))
+}
+
 /** Runs `fn` inside a collapsible log group whose title ends with the phase's duration. */
 export async function phase<T>(title: string, fn: () => Promise<T>): Promise<T> {
   const started = Date.now()

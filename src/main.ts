@@ -1,5 +1,6 @@
+import { failStep } from './log.js'
 import { runMain } from './run.js'
 
 // Exit once done: an open keep-alive socket must not hold the job step.
-await runMain()
+await runMain().catch(failStep)
 process.exit()

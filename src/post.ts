@@ -1,4 +1,5 @@
 import { runPost } from './cleanup.js'
+import { failStep } from './log.js'
 
-await runPost()
+await runPost().catch(failStep)
 process.exit()

@@ -17,7 +17,7 @@ import { buildResult, type Outcome } from './report/result.js'
 import { RuntimeApi } from './runtime/client.js'
 import { provisionRuntime, startRequest } from './runtime/provision.js'
 import { findSessionRuntime, releaseRuntime } from './runtime/release.js'
-import { markRuntimeReleased, saveOutputDir, saveRuntimeId, saveSession } from './state.js'
+import { markRuntimeReleased, saveConversationId, saveOutputDir, saveRuntimeId, saveSession } from './state.js'
 import { DeadlineError, withinDeadline } from './timing.js'
 import { applyChanges, downloadChanges, uploadWorkspace, type Changes } from './workspace.js'
 
@@ -30,7 +30,12 @@ const CHANGES_BUDGET_MS = 300_000
 /** The main step: inputs → image → runtime → conversation → report → release. */
 export async function runMain(): Promise<void> {
   const startedAt = new Date()
-  const ctx = readGithubContext()
+  let ctx: GithubContext
+  try {
+    ctx = readGithubContext()
+  } catch (err) {
+    return refuseInvalid(err)
+  }
   // Before the inputs: a fork's pull_request run has no secrets, and deserves the reason rather than "llm-api-key is required".
   const fork = checkForkCode(ctx, null, false)
   if (!fork.allowed) return refuseEarly(`Not running: ${fork.reason}`)
@@ -38,10 +43,7 @@ export async function runMain(): Promise<void> {
   try {
     settings = readSettings(undefined, ctx)
   } catch (err) {
-    core.setOutput(Output.status, 'error')
-    fail(errorMessage(err))
-    await writeInputErrorSummary(errorMessage(err))
-    return
+    return refuseInvalid(err)
   }
   for (const notice of settings.notices) warning(notice)
   // The modes' code (and @actions/glob) loads only for the runs that use them.
@@ -97,7 +99,10 @@ export async function runMain(): Promise<void> {
     baseCommit = repo.baseCommit
     outcome = await phase('Running the agent', () =>
       runConversation(server, capabilities, settings, log, {
-        onConversationId: id => (conversationId = id),
+        onConversationId: id => {
+          conversationId = id
+          saveConversationId(id)
+        },
         runtimeGone: async gone => {
           const current = await api.getSession(settings.sessionId, { signal: gone, retries: 1 })
           return current?.runtimeId !== runtime.runtimeId || current.status !== 'running'
@@ -126,8 +131,7 @@ export async function runMain(): Promise<void> {
     log.close()
   }
 
-  const result = buildResult(settings, outcome, { runtimeId, conversationId, startedAt, eventCount: log.count, eventsFile: log.path, changes, baseCommit })
-  await reporter.record(result)
+  // Released before anything is reported: no failure of reporting (a file command, GitHub) may skip it.
   if (provisioning) {
     try {
       // A /start cut short by startup-timeout or a cancel may still have made a runtime.
@@ -138,6 +142,8 @@ export async function runMain(): Promise<void> {
       warning(`Could not release runtime ${runtimeId ?? `of session ${settings.sessionId}`}: ${errorMessage(err)}. The post step will try again.`)
     }
   }
+  const result = buildResult(settings, outcome, { runtimeId, conversationId, startedAt, eventCount: log.count, eventsFile: log.path, changes, baseCommit })
+  await reporter.record(result)
   await reporter.publish(result, { upload: !signal.aborted, budgetMs: signal.aborted ? CANCEL_COMMENT_BUDGET_MS : COMMENT_BUDGET_MS })
   cancellation.dispose()
   if (result.status !== 'finished') fail(result.error ?? `The run ended with status ${result.status}.`)
@@ -181,6 +187,13 @@ async function dryRun(settings: Settings, startedAt: Date): Promise<void> {
     }
   }).catch(err => fail(`Dry run: ${errorMessage(err)}`))
   await skip(settings, startedAt, { reason: 'dry-run is true; nothing was provisioned' })
+}
+
+/** Inputs (or the event payload) that cannot be used: status `error`, nothing provisioned. */
+async function refuseInvalid(err: unknown): Promise<void> {
+  core.setOutput(Output.status, 'error')
+  fail(errorMessage(err))
+  await writeInputErrorSummary(errorMessage(err))
 }
 
 async function refuseEarly(reason: string): Promise<void> {

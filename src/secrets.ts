@@ -24,3 +24,11 @@ export function redact(text: string): string {
   }
   return text
 }
+
+/** Redacts every string inside a JSON-like value, never its keys, numbers or structure: a short secret cannot break the document. */
+export function redactValue<T>(value: T): T {
+  if (typeof value === 'string') return redact(value) as T
+  if (Array.isArray(value)) return value.map(redactValue) as T
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, redactValue(v)])) as T
+  return value
+}

@@ -7,6 +7,7 @@ const Key = {
   runtimeApiUrl: 'runtime-api-url',
   onExit: 'on-exit',
   runtimeId: 'runtime-id',
+  conversationId: 'conversation-id',
   released: 'runtime-released',
   commentId: 'comment-id',
   commentFinal: 'comment-final',
@@ -36,6 +37,11 @@ export function saveRuntimeId(runtimeId: string): void {
   core.saveState(Key.runtimeId, runtimeId)
 }
 
+/** Saved the moment the conversation exists, so a post step after a killed main can still name it. */
+export function saveConversationId(conversationId: string): void {
+  core.saveState(Key.conversationId, conversationId)
+}
+
 export function markRuntimeReleased(): void {
   core.saveState(Key.released, 'true')
 }
@@ -55,6 +61,7 @@ export function loadRuntime(): SavedRuntime | undefined {
 /** What main did about reporting, so the post step can finish what a cancel or crash left. */
 export interface SavedReport {
   outputDir: string
+  conversationId?: string
   commentId?: number
   commentFinal: boolean
   artifactUploaded: boolean
@@ -82,6 +89,7 @@ export function loadReport(): SavedReport | undefined {
   const commentId = Number(core.getState(Key.commentId))
   return {
     outputDir,
+    conversationId: core.getState(Key.conversationId) || undefined,
     commentId: commentId > 0 ? commentId : undefined,
     commentFinal: core.getState(Key.commentFinal) === 'true',
     artifactUploaded: core.getState(Key.artifactUploaded) === 'true'

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -14,12 +14,16 @@ const files = (dir: string): string[] =>
 describe('dist/', () => {
   it('is what the sources build to (run `npm run package` and commit dist/)', () => {
     const fresh = mkdtempSync(join(tmpdir(), 'ohrr-dist-'))
-    execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'package.js'), fresh], { stdio: 'pipe' })
-    const committed = join(REPO_ROOT, 'dist')
-    expect(files(committed)).toEqual(files(fresh))
-    for (const file of files(fresh)) {
-      const same = readFileSync(join(committed, file)).equals(readFileSync(join(fresh, file)))
-      expect(same, `dist/${file} is stale: run npm run package`).toBe(true)
+    try {
+      execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'package.js'), fresh], { stdio: 'pipe' })
+      const committed = join(REPO_ROOT, 'dist')
+      expect(files(committed)).toEqual(files(fresh))
+      for (const file of files(fresh)) {
+        const same = readFileSync(join(committed, file)).equals(readFileSync(join(fresh, file)))
+        expect(same, `dist/${file} is stale: run npm run package`).toBe(true)
+      }
+    } finally {
+      rmSync(fresh, { recursive: true, force: true })
     }
   }, 300_000)
 

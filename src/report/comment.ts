@@ -48,10 +48,11 @@ export function renderProgressComment(marker: string, progress: Progress, links:
     lines.push('### ⏳ OpenHands agent running', '')
     const facts = [`**Steps:** ${progress.steps}`, `**Cost so far:** ${formatCost(progress.cost)}`, `**Elapsed:** ${formatDuration(progress.elapsedMs)}`]
     lines.push(facts.join(' · '))
-    if (progress.lastAction) lines.push('', `**Last action:** ${inlineCode(progress.lastAction)}`)
+    if (progress.lastAction) lines.push('', `**Last action:** ${inlineCode(safeToPost(progress.lastAction))}`)
   }
-  lines.push('', footer(links))
-  return safeToPost(lines.join('\n'))
+  lines.push('', safeToPost(footer(links)))
+  // Text is made safe field by field: the numbers stay what they are even when a short secret matches them.
+  return lines.join('\n')
 }
 
 export function renderFinalComment(marker: string, result: RunResult, links: CommentLinks, changedFiles: string[] = []): string {
@@ -64,16 +65,17 @@ export function renderFinalComment(marker: string, result: RunResult, links: Com
     `| \`${result.status}\` | ${formatCost(result.cost)} | ${count(result.prompt_tokens)} prompt · ${count(result.completion_tokens)} completion · ${count(result.cache_read_tokens)} cache read | ${formatDuration(result.duration_seconds * 1000)} |`,
     ''
   ]
-  if (result.error) head.push(`**Error:** ${fenceIfMultiline(clip(result.error, MAX_ERROR))}`, '')
+  if (result.error) head.push(`**Error:** ${fenceIfMultiline(clip(safeToPost(result.error), MAX_ERROR))}`, '')
   const tail: string[] = []
   if (changedFiles.length) {
-    const listed = changedFiles.slice(0, MAX_LISTED_FILES).map(file => `- ${inlineCode(clip(file, 300))}`)
+    const listed = changedFiles.slice(0, MAX_LISTED_FILES).map(file => `- ${inlineCode(clip(safeToPost(file), 300))}`)
     if (changedFiles.length > MAX_LISTED_FILES) listed.push(`- … and ${changedFiles.length - MAX_LISTED_FILES} more`)
     tail.push(`<details><summary>Changed files (${changedFiles.length})</summary>`, '', ...listed, '', '</details>', '')
   }
-  tail.push(footer(links, result))
-  const top = safeToPost(head.join('\n')) + '\n'
-  const bottom = safeToPost(tail.join('\n'))
+  tail.push(safeToPost(footer(links, result)))
+  // Text is made safe field by field: the numbers stay what they are even when a short secret matches them.
+  const top = head.join('\n') + '\n'
+  const bottom = tail.join('\n')
   const message = result.final_message ? renderMessage(safeToPost(result.final_message), COMMENT_LIMIT - top.length - bottom.length) : ''
   return top + message + bottom
 }

@@ -22,6 +22,9 @@ export const Output = {
   aggregateFile: 'aggregate-file'
 } as const
 
+/** Numbers stay numbers: a short secret such as 2060 must not turn a token count into ***. */
+const NUMBER_OUTPUTS = new Set<string>([Output.cost, Output.promptTokens, Output.completionTokens, Output.cacheReadTokens, Output.durationSeconds])
+
 export function setRunOutputs(result: RunResult): void {
   const values: Record<Exclude<(typeof Output)[keyof typeof Output], 'comment-url' | 'aggregate-file'>, string> = {
     [Output.status]: result.status,
@@ -39,5 +42,5 @@ export function setRunOutputs(result: RunResult): void {
     [Output.patchFile]: result.patch_file ?? '',
     [Output.changedFiles]: result.changed_files.join('\n')
   }
-  for (const [name, value] of Object.entries(values)) core.setOutput(name, redact(value))
+  for (const [name, value] of Object.entries(values)) core.setOutput(name, NUMBER_OUTPUTS.has(name) ? value : redact(value))
 }

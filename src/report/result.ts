@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import type { ConversationOutcome, RunStatus, TurnResult } from '../conversation.js'
 import type { Settings } from '../inputs.js'
 import type { Changes } from '../workspace.js'
-import { redact } from '../secrets.js'
+import { redactValue } from '../secrets.js'
 
 /** Bumped on any incompatible change to result.json. */
 export const RESULT_SCHEMA_VERSION = 1
@@ -41,7 +41,7 @@ export interface RunResult {
 
 /** Written redacted: the agent may have printed a secret into its final message or error. */
 export function writeResultFile(result: RunResult): void {
-  writeFileSync(result.result_file, `${redact(JSON.stringify(result, null, 2))}\n`)
+  writeFileSync(result.result_file, `${JSON.stringify(redactValue(result), null, 2)}\n`)
 }
 
 /** Cost as the outputs give it: USD, at most 6 decimals, no exponent. */

@@ -23,17 +23,18 @@ export function renderSummary(result: RunResult): string {
     ['Tokens', `${result.prompt_tokens} prompt, ${result.completion_tokens} completion, ${result.cache_read_tokens} cache read`],
     ['Duration', formatDuration(result.duration_seconds * 1000)],
     ['Events', String(result.event_count)],
-    ['Image', code(result.image)],
-    ['Model', code(result.llm_model)],
-    ['Runtime', result.runtime_id ? `${code(result.runtime_id)} (session ${code(result.session_id)})` : '—'],
-    ['Conversation', result.conversation_id ? code(result.conversation_id) : '—']
+    ['Image', code(redact(result.image))],
+    ['Model', code(redact(result.llm_model))],
+    ['Runtime', result.runtime_id ? `${code(redact(result.runtime_id))} (session ${code(redact(result.session_id))})` : '—'],
+    ['Conversation', result.conversation_id ? code(redact(result.conversation_id)) : '—']
   ]
+  // Text is redacted field by field: the numbers stay what they are even when a short secret matches them.
   const lines = ['## OpenHands agent run', '', '| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${cell(v)} |`), '']
-  if (result.error) lines.push(`**Error:** ${escapeHtml(result.error)}`, '')
+  if (result.error) lines.push(`**Error:** ${escapeHtml(redact(result.error))}`, '')
   if (result.final_message) {
-    lines.push('<details><summary>Final message</summary>', '', escapeHtml(result.final_message), '', '</details>', '')
+    lines.push('<details><summary>Final message</summary>', '', escapeHtml(redact(result.final_message)), '', '</details>', '')
   }
-  return redact(lines.join('\n'))
+  return lines.join('\n')
 }
 
 /** Writes the summary to the job's step summary; skipped quietly outside a runner. */

@@ -8,7 +8,7 @@ export async function releaseRuntime(api: RuntimeApi, runtimeId: string, onExit:
     info(`Runtime ${runtimeId} keeps running (on-exit: keep).`)
     return
   }
-  const tuning = quick ? { timeoutMs: 3_000, retries: 1 } : undefined
+  const tuning = quick ? { timeoutMs: 3_000, retries: 0 } : undefined
   const released = onExit === 'pause' ? await api.pause(runtimeId, tuning) : await api.stop(runtimeId, tuning)
   info(released ? `Runtime ${runtimeId} ${onExit === 'pause' ? 'paused' : 'stopped'}.` : `Runtime ${runtimeId} was already gone.`)
 }

@@ -1,4 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { errorScript, longScript } from '../simulator/index.js'
 import { jobFor, LLM_KEY, logIds, loggedCost, readJson, readJsonLines, resultSchemaErrors, runtimeCalls, simulator } from './helpers.js'
@@ -189,6 +191,16 @@ describe('a run end to end (built bundle, runner contract, simulator)', () => {
     expect(sim.runtimes[0].status).toBe(status)
     expect(runtimeCalls(sim, 'POST /stop')).toBe(0)
     if (call) expect(runtimeCalls(sim, call)).toBe(1)
+  })
+
+  it('releases the runtime before reporting: a failing file command does not skip it, and fails the step', async () => {
+    const sim = await simulator()
+    const job = jobFor(sim, {}, { env: { GITHUB_OUTPUT: join(tmpdir(), 'ohrr-no-such-folder', 'github_output') } })
+    const main = await job.main()
+    expect(main.code).toBe(1)
+    expect(main.stdout).toMatch(/::error::.*ohrr-no-such-folder/)
+    expect(runtimeCalls(sim, 'POST /stop')).toBe(1)
+    expect(sim.runtimes[0].status).toBe('stopped')
   })
 
   it('post stops the runtime when main was killed mid-run', async () => {

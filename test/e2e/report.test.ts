@@ -124,6 +124,11 @@ describe('the sticky PR comment, summary and artifact', () => {
     expect(gh.comments[0].body).toContain('The main step ended without a result')
     expect(sim.runtimes[0].status).toBe('stopped')
     expect(job.summary()).toContain('🚫 cancelled')
+    // What is known is reported: cost and tokens of the last stats in events.jsonl, the ids from the state.
+    expect(gh.comments[0].body).not.toContain('$0.0000')
+    expect(gh.comments[0].body).toMatch(/\| [1-9][\d,]* prompt · [1-9][\d,]* completion/)
+    expect(job.summary()).toContain(`\`${sim.runtimes[0].runtimeId}\``)
+    expect(job.summary()).toMatch(/\| Conversation \| `[0-9a-f-]{8,}` \|/)
   })
 
   it('warns once, naming the permission, when the token cannot comment, and the run goes on', async () => {

@@ -59,6 +59,14 @@ export interface StepResult {
   elapsedMs: number
 }
 
+/** Every job folder made in this process, for removeJobDirs. */
+const jobDirs: string[] = []
+
+/** Removes the folders of every Job made so far (the tests' setup file calls it after each file). */
+export function removeJobDirs(): void {
+  for (const dir of jobDirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+}
+
 export class Job {
   readonly dir: string
   /** GITHUB_WORKSPACE: apart from the runner's own files, as on a real runner. */
@@ -68,6 +76,7 @@ export class Job {
 
   constructor(private readonly options: JobOptions) {
     this.dir = mkdtempSync(join(tmpdir(), 'ohrr-job-'))
+    jobDirs.push(this.dir)
     this.workspace = join(this.dir, 'workspace')
     mkdirSync(this.workspace)
     this.files = {

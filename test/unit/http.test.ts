@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { backoff, callJson, HttpError, retryAfterMs } from '../../src/http.js'
+import { RuntimeApi } from '../../src/runtime/client.js'
 
 type Reply = (req: IncomingMessage, res: ServerResponse) => void
 let script: Reply[] = []
@@ -114,5 +115,12 @@ describe('backoff and Retry-After', () => {
     expect(retryAfterMs(new Date(Date.now() + 5_000).toUTCString())).toBeGreaterThan(3_000)
     expect(retryAfterMs('garbage')).toBe(0)
     expect(retryAfterMs(undefined)).toBe(0)
+  })
+})
+
+describe('the Runtime API client', () => {
+  it('names runtime-api-url and its host in a network error', async () => {
+    const err = (await new RuntimeApi('http://127.0.0.1:9', 'key').getSession('s', { retries: 0 }).catch(e => e)) as Error
+    expect(err.message).toMatch(/^Runtime API GET \/sessions failed: ECONNREFUSED: .*\(runtime-api-url 127\.0\.0\.1:9\)$/)
   })
 })

@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { GithubContext } from '../../src/github-context.js'
+import { readGithubContext, type GithubContext } from '../../src/github-context.js'
 import { canonicalMatrix, defaultImage, followUps, InputError, readSettings, sessionId, sessionPrefix } from '../../src/inputs.js'
 
 const ctx = (over: Partial<GithubContext> = {}): GithubContext => ({
@@ -51,7 +54,7 @@ describe('readSettings', () => {
   })
 
   it("refuses a working-dir that holds the agent server's own data (/workspace/conversations, /workspace/bash_events)", () => {
-    for (const dir of ['/', '/workspace', '/workspace/', '/workspace/conversations', '/workspace/bash_events/x']) {
+    for (const dir of ['/workspace', '/workspace/', '/workspace/conversations', '/workspace/bash_events/x']) {
       expect(() => readSettings(reader({ ...valid, 'working-dir': dir }), ctx()), dir).toThrowError(/'working-dir' must not hold the agent server's own data/)
     }
     for (const dir of ['/workspace/project', '/workspace/conversations-app', '/srv/repo']) {
@@ -130,6 +133,60 @@ describe('followUps', () => {
   it('reads one message per line, or a YAML list whose items may span lines', () => {
     expect(followUps('')).toEqual([])
     expect(followUps('first\n\nsecond\n')).toEqual(['first', 'second'])
-    expect(followUps('- first\n- "second: quoted"\n- third\n  continues here\n')).toEqual(['first', 'second: quoted', 'third\ncontinues here'])
+    // YAML folds a plain item's continuation lines with a space; `- |` keeps the line breaks.
+    expect(followUps('- first\n- "second: quoted"\n- third\n  continues here\n')).toEqual(['first', 'second: quoted', 'third continues here'])
+    expect(followUps('- |\n  third\n  continues here\n- fourth\n')).toEqual(['third\ncontinues here', 'fourth'])
+  })
+
+  it('parses a flow list as a list, and refuses nested items or broken YAML naming the input', () => {
+    expect(followUps('[first, "second, with a comma"]')).toEqual(['first', 'second, with a comma'])
+    expect(() => followUps('- first\n- - nested\n')).toThrowError("Input 'follow-up', item 2: a message must be text, not a list.")
+    expect(() => followUps('- first\n- key: value\n')).toThrowError("Input 'follow-up', item 2: a message must be text, not a mapping.")
+    expect(() => followUps('[first, second')).toThrowError(/^Input 'follow-up' is not a valid YAML list/)
+  })
+})
+
+describe('inputs that are legal but odd', () => {
+  it('refuses working-dir / and other system directories, naming the input', () => {
+    for (const dir of ['/', '//', '/usr', '/etc/', '/proc/1', '/tmp']) {
+      expect(() => readSettings(reader({ ...valid, 'working-dir': dir }), ctx())).toThrowError(/Input 'working-dir' must be a project directory/)
+    }
+    expect(readSettings(reader({ ...valid, 'working-dir': '/workspace' }), ctx()).workingDir).toBe('/workspace')
+    expect(readSettings(reader({ ...valid, 'working-dir': '/home/user/project' }), ctx()).workingDir).toBe('/home/user/project')
+  })
+
+  it('warns when a key would travel over plain http:// to another machine', () => {
+    const remote = readSettings(reader({ ...valid, 'runtime-api-url': 'http://runtime.example.com', 'llm-base-url': 'http://llm.example.com/v1' }), ctx())
+    expect(remote.notices).toEqual([
+      "Input 'runtime-api-url' is plain http:// to runtime.example.com: the API key travels in clear text. Use https://.",
+      "Input 'llm-base-url' is plain http:// to llm.example.com: the API key travels in clear text. Use https://."
+    ])
+    expect(readSettings(reader({ ...valid, 'runtime-api-url': 'http://127.0.0.1:8000', 'llm-base-url': 'https://llm.example.com' }), ctx()).notices).toEqual([])
+  })
+
+  it('refuses a sandbox secret given twice, and keeps a value exactly as written after the =', () => {
+    expect(() => readSettings(reader({ ...valid, 'sandbox-secrets': 'TOKEN=abcd1234\nTOKEN=efgh5678' }), ctx())).toThrowError(
+      "Input 'sandbox-secrets', line 2: TOKEN is given twice."
+    )
+    expect(readSettings(reader({ ...valid, 'sandbox-secrets': ' TOKEN = spaced value ' }), ctx()).sandboxSecrets).toEqual({ TOKEN: ' spaced value ' })
+  })
+})
+
+describe('the event payload', () => {
+  it('fails on pull_request and comment events when GITHUB_EVENT_PATH cannot be read, naming the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ohrr-event-'))
+    try {
+      const broken = join(dir, 'event.json')
+      writeFileSync(broken, '{"pull_request": ')
+      expect(() => readGithubContext({ GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: join(dir, 'missing.json') })).toThrowError(
+        `Cannot read the pull_request event payload GITHUB_EVENT_PATH '${join(dir, 'missing.json')}' (ENOENT).`
+      )
+      expect(() => readGithubContext({ GITHUB_EVENT_NAME: 'issue_comment', GITHUB_EVENT_PATH: broken })).toThrowError(
+        `Cannot read the issue_comment event payload GITHUB_EVENT_PATH '${broken}'`
+      )
+      expect(readGithubContext({ GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: broken }).event).toEqual({})
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
