@@ -13,7 +13,8 @@ import { commentMarker, renderProgressComment } from './report/comment.js'
 import { Output } from './report/outputs.js'
 import { Reporter } from './report/reporter.js'
 import { writeInputErrorSummary } from './report/summary.js'
-import { buildResult, type Outcome } from './report/result.js'
+import { buildResult, writeResultFile, type Outcome } from './report/result.js'
+import { Timeline } from './report/timeline.js'
 import { RuntimeApi } from './runtime/client.js'
 import { provisionRuntime, startRequest } from './runtime/provision.js'
 import { releaseRuntime } from './runtime/release.js'
@@ -57,6 +58,9 @@ export async function runMain(): Promise<void> {
   const api = new RuntimeApi(settings.runtimeApi.url, settings.runtimeApi.apiKey, signal)
   const log = new EventLog(join(settings.outputDir, 'events.jsonl'))
   const reporter = new Reporter(settings)
+  const timeline = new Timeline()
+  /** A phase of the log that the timeline also records. */
+  const timed = <T>(title: string, fn: () => Promise<T>): Promise<T> => phase(title, fn, timeline)
   let runtimeId: string | undefined
   let conversationId: string | undefined
   reporter.followProgress(() => ({
@@ -71,8 +75,8 @@ export async function runMain(): Promise<void> {
   let changes: Changes | undefined
   let baseCommit: string | null = null
   try {
-    await phase('Checking the image', () => preflightImage(settings.image, settings.waitForImageSeconds, signal))
-    const runtime = await phase('Provisioning the runtime', () =>
+    await timed('Checking the image', () => preflightImage(settings.image, settings.waitForImageSeconds, signal))
+    const runtime = await timed('Provisioning the runtime', () =>
       provisionRuntime(
         api,
         settings,
@@ -87,11 +91,11 @@ export async function runMain(): Promise<void> {
     const capabilities = await untilAborted(server.capabilities(), signal)
     info(`Agent server version ${capabilities.version}.`)
     const { workspace } = settings
-    const repo = await phase(workspace.checkout ? 'Uploading the checkout' : 'Preparing the working directory', () =>
+    const repo = await timed(workspace.checkout ? 'Uploading the checkout' : 'Preparing the working directory', () =>
       uploadWorkspace(server, capabilities, { checkout: workspace.checkout, workingDir: settings.workingDir, limitMb: workspace.limitMb })
     )
     baseCommit = repo.baseCommit
-    outcome = await phase('Running the agent', () =>
+    outcome = await timed('Running the agent', () =>
       runConversation(server, capabilities, settings, log, {
         onConversationId: id => (conversationId = id),
         runtimeGone: async () => {
@@ -102,7 +106,7 @@ export async function runMain(): Promise<void> {
       })
     )
     if (!signal.aborted) {
-      await phase('Bringing the changes back', async () => {
+      await timed('Bringing the changes back', async () => {
         changes = await downloadChanges(server, capabilities, repo, { workingDir: settings.workingDir, patchFile: join(settings.outputDir, 'changes.patch') })
         info(changes.changedFiles.length ? `The agent changed ${changes.changedFiles.length} files.` : 'The agent changed no files.')
         if (workspace.apply && workspace.checkout) await applyChanges(workspace.checkout, changes)
@@ -120,15 +124,19 @@ export async function runMain(): Promise<void> {
   }
 
   const result = buildResult(settings, outcome, { runtimeId, conversationId, startedAt, eventCount: log.count, eventsFile: log.path, changes, baseCommit })
-  await reporter.record(result)
+  // Written before the release too: if the step is killed while releasing, the post step reports this result.
+  writeResultFile(result)
   if (runtimeId) {
+    const id = runtimeId
     try {
-      await releaseRuntime(api, runtimeId, settings.onExit, signal.aborted)
+      await timeline.time('Releasing the runtime', () => releaseRuntime(api, id, settings.onExit, signal.aborted))
       markRuntimeReleased()
     } catch (err) {
       warning(`Could not release runtime ${runtimeId}: ${errorMessage(err)}. The post step will try again.`)
     }
   }
+  result.phases = [...timeline.phases]
+  await reporter.record(result)
   await reporter.publish(result, { upload: !signal.aborted, budgetMs: signal.aborted ? CANCEL_COMMENT_BUDGET_MS : COMMENT_BUDGET_MS })
   cancellation.dispose()
   if (result.status !== 'finished') fail(result.error ?? `The run ended with status ${result.status}.`)

@@ -7,6 +7,7 @@ import { formatDuration } from '../log.js'
 import { RESULT_SCHEMA_VERSION } from '../report/result.js'
 import { safeToPost } from '../report/sanitize.js'
 import { STATUS_LABEL } from '../report/summary.js'
+import { renderAggregateCharts } from './aggregate-charts.js'
 
 /**
  * `mode: aggregate`: the result.json files of a matrix, one row per cell.
@@ -103,7 +104,8 @@ export function renderAggregate(aggregate: Aggregate): string {
     `**${totals.cells} cells:** ${totals.finished} finished, ${failed} · **success rate** ${(aggregate.success_rate * 100).toFixed(1)}% · ` +
       `**cost** ${formatCost(totals.cost)} (${perSuccess} per success) · **tokens** ${count(totals.prompt_tokens)} prompt, ${count(totals.completion_tokens)} completion · ` +
       `**run time** ${formatDuration(totals.duration_seconds * 1000)} summed over cells`,
-    ''
+    '',
+    renderAggregateCharts(aggregate)
   )
   return safeToPost(lines.join('\n'))
 }
@@ -170,8 +172,9 @@ async function readCell(cell: string, file: string): Promise<CellResult> {
 function resultProblem(data: unknown): string | undefined {
   if (!data || typeof data !== 'object' || Array.isArray(data)) return 'is not a JSON object'
   const r = data as Record<string, unknown>
-  if (r.schema_version !== RESULT_SCHEMA_VERSION)
-    return `has schema_version ${JSON.stringify(r.schema_version) ?? 'missing'}, expected ${RESULT_SCHEMA_VERSION}`
+  // Version 2 only added fields: cells of an older action version still count.
+  if (r.schema_version !== 1 && r.schema_version !== RESULT_SCHEMA_VERSION)
+    return `has schema_version ${JSON.stringify(r.schema_version) ?? 'missing'}, expected 1 or ${RESULT_SCHEMA_VERSION}`
   if (typeof r.status !== 'string' || !STATUSES.has(r.status)) return `has an unknown status ${JSON.stringify(r.status) ?? '(none)'}`
   for (const field of ['cost', 'prompt_tokens', 'completion_tokens', 'duration_seconds']) {
     const value = r[field]

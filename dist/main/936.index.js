@@ -1,8 +1,8 @@
-export const id = 459;
-export const ids = [459];
+export const id = 936;
+export const ids = [936];
 export const modules = {
 
-/***/ 60459:
+/***/ 40936:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -46,7 +46,30 @@ var glob = __webpack_require__(43324);
 var result = __webpack_require__(65781);
 // EXTERNAL MODULE: ./src/report/sanitize.ts
 var sanitize = __webpack_require__(91211);
+// EXTERNAL MODULE: ./src/report/mermaid.ts
+var mermaid = __webpack_require__(39409);
+;// CONCATENATED MODULE: ./src/modes/aggregate-charts.ts
+
+/**
+ * The matrix as pictures, next to its table: cost per cell, and each cell's run time as a bar,
+ * red when the cell did not finish. Left out (the table alone) when there are too many cells.
+ */
+function renderAggregateCharts(aggregate) {
+    const { cells } = aggregate;
+    if (!cells.length)
+        return '';
+    const cost = (0,mermaid/* barChart */.S9)('Cost per cell (USD)', cells.map(c => c.cell), 'USD', [{ kind: 'bar', values: cells.map(c => c.cost) }]);
+    const outcome = (0,mermaid/* gantt */.VM)('Cells: run time, red when not finished', [
+        {
+            name: `${aggregate.totals.finished} of ${aggregate.totals.cells} finished`,
+            tasks: cells.map(c => ({ label: `${c.cell} (${c.status})`, startMs: 0, endMs: c.durationSeconds * 1000, failed: c.status !== 'finished' }))
+        }
+    ]);
+    return (0,mermaid/* fence */.EU)(cost) + (0,mermaid/* fence */.EU)(outcome);
+}
+
 ;// CONCATENATED MODULE: ./src/modes/aggregate.ts
+
 
 
 
@@ -106,7 +129,7 @@ function renderAggregate(aggregate) {
     const perSuccess = aggregate.cost_per_success === null ? '—' : (0,describe/* formatCost */.BD)(aggregate.cost_per_success);
     lines.push('', `**${totals.cells} cells:** ${totals.finished} finished, ${failed} · **success rate** ${(aggregate.success_rate * 100).toFixed(1)}% · ` +
         `**cost** ${(0,describe/* formatCost */.BD)(totals.cost)} (${perSuccess} per success) · **tokens** ${count(totals.prompt_tokens)} prompt, ${count(totals.completion_tokens)} completion · ` +
-        `**run time** ${(0,log/* formatDuration */.a3)(totals.duration_seconds * 1000)} summed over cells`, '');
+        `**run time** ${(0,log/* formatDuration */.a3)(totals.duration_seconds * 1000)} summed over cells`, '', renderAggregateCharts(aggregate));
     return (0,sanitize/* safeToPost */.F$)(lines.join('\n'));
 }
 function writeAggregate(aggregate, file) {
@@ -171,8 +194,9 @@ function resultProblem(data) {
     if (!data || typeof data !== 'object' || Array.isArray(data))
         return 'is not a JSON object';
     const r = data;
-    if (r.schema_version !== result/* RESULT_SCHEMA_VERSION */.tS)
-        return `has schema_version ${JSON.stringify(r.schema_version) ?? 'missing'}, expected ${result/* RESULT_SCHEMA_VERSION */.tS}`;
+    // Version 2 only added fields: cells of an older action version still count.
+    if (r.schema_version !== 1 && r.schema_version !== result/* RESULT_SCHEMA_VERSION */.tS)
+        return `has schema_version ${JSON.stringify(r.schema_version) ?? 'missing'}, expected 1 or ${result/* RESULT_SCHEMA_VERSION */.tS}`;
     if (typeof r.status !== 'string' || !STATUSES.has(r.status))
         return `has an unknown status ${JSON.stringify(r.status) ?? '(none)'}`;
     for (const field of ['cost', 'prompt_tokens', 'completion_tokens', 'duration_seconds']) {
