@@ -60,3 +60,12 @@ export function sampleResult(over: Partial<RunResult> = {}): RunResult {
     ...over
   }
 }
+
+/** A night of a matrix: each cell's result.json, as overrides of sampleResult. */
+export type Night = Record<string, Partial<RunResult>>
+const ok = (cost: number): Partial<RunResult> => ({ status: 'finished', error: null, cost, duration_seconds: 60 })
+const failed = (cost: number): Partial<RunResult> => ({ status: 'error', error: 'tests still fail', cost, duration_seconds: 90 })
+
+/** Two nights: `eval-b` regresses, `eval-c` is fixed, `eval-d` vanishes, `eval-e` doubles its cost, `eval-f` is new, `eval-a` moves 10%. */
+export const LAST_NIGHT: Night = { 'eval-a': ok(0.1), 'eval-b': ok(0.1), 'eval-c': failed(0.1), 'eval-d': ok(0.1), 'eval-e': ok(0.1) }
+export const TONIGHT: Night = { 'eval-a': ok(0.11), 'eval-b': failed(0.1), 'eval-c': ok(0.1), 'eval-e': ok(0.2), 'eval-f': ok(0.05) }

@@ -153,11 +153,12 @@ describe('aggregateResults', () => {
 
     const none = await aggregateResults({ patterns: ['nowhere/**/result.json'], expectedCells: [], cwd: dir })
     expect(none).toEqual({
-      schema_version: 1,
+      schema_version: 2,
       cells: [],
       totals: { cells: 0, finished: 0, failed: 0, missing: 0, cost: 0, prompt_tokens: 0, completion_tokens: 0, duration_seconds: 0 },
       success_rate: 0,
-      cost_per_success: null
+      cost_per_success: null,
+      comparison: null
     })
     expect(renderAggregate(none)).toContain('_no result.json found_')
   })
