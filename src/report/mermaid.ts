@@ -22,7 +22,8 @@ export function gantt(title: string, sections: Array<{ name: string; tasks: Gant
   const tasks = sections.flatMap(s => s.tasks)
   if (!tasks.length || tasks.length > MAX_DIAGRAM_ITEMS) return undefined
   const end = Math.max(...tasks.map(t => t.endMs))
-  const lines = ['gantt', `  title ${text(title)}`, '  dateFormat x', `  axisFormat ${end >= 3_600_000 ? '%H:%M:%S' : '%M:%S'}`]
+  // Times count from 0 (1970 to mermaid): no "today" line, which would sit decades to the right.
+  const lines = ['gantt', `  title ${text(title)}`, '  dateFormat x', `  axisFormat ${end >= 3_600_000 ? '%H:%M:%S' : '%M:%S'}`, '  todayMarker off']
   for (const section of sections) {
     if (!section.tasks.length) continue
     lines.push(`  section ${text(section.name)}`)

@@ -13,10 +13,13 @@ const MAX_LISTED_FILES = 100
 /** Words with which a final message says it changed something ("I fixed the parser"). */
 const CLAIMS_A_CHANGE =
   /\b(fixed|changed|updated|modified|edited|added|created|wrote|written|implemented|removed|deleted|renamed|refactored|patched|applied|committed)\b/i
+/** ... unless the same sentence denies it ("No files were changed", "I did not modify anything"). */
+const DENIES = /\b(no|not|nothing|never|none|without|didn't|haven't|wasn't|weren't)\b/i
 
 /** True when the final message reads as if files were changed, while the run brought back none. */
 export function claimsMissingChanges(result: RunResult): boolean {
-  return result.changes !== null && result.changes.files.length === 0 && CLAIMS_A_CHANGE.test(result.final_message)
+  if (result.changes === null || result.changes.files.length) return false
+  return result.final_message.split(/[.!?\n]+/).some(sentence => CLAIMS_A_CHANGE.test(sentence) && !DENIES.test(sentence))
 }
 
 /** One line: `2 files, +12 −3`, `none`, or why they are not known. */

@@ -28,9 +28,13 @@ describe('renderFinalComment', () => {
     expect(claimed).toContain('**Changes:** none: the agent changed no files')
     expect(claimed).toContain("The agent's final message describes changes, but the run brought back no changed files.")
     expect(claimed).not.toContain('Changed files (')
-    const honest = renderFinalComment(marker, result({ changes: none, final_message: 'The tests already pass; nothing to do.' }), links)
-    expect(honest).toContain('**Changes:** none: the agent changed no files')
-    expect(honest).not.toContain('describes changes')
+    for (const message of ['The tests already pass; nothing to do.', 'No files were changed. The tests pass.', "I didn't modify anything!"]) {
+      const honest = renderFinalComment(marker, result({ changes: none, final_message: message }), links)
+      expect(honest).toContain('**Changes:** none: the agent changed no files')
+      expect(honest, message).not.toContain('describes changes')
+    }
+    const mixed = renderFinalComment(marker, result({ changes: none, final_message: 'Nothing was wrong with the lexer. I updated the parser.' }), links)
+    expect(mixed).toContain('describes changes')
     const lost = renderFinalComment(marker, result({ status: 'error', error: 'boom', changes: null }), links)
     expect(lost).toContain('**Changes:** not collected')
   })
