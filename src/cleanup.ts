@@ -30,7 +30,7 @@ async function finishLeftovers(): Promise<void> {
   const runtime = loadRuntime()
   const report = loadReport()
   const runtimeLeft = runtime !== undefined && !runtime.released
-  const reportLeft = report !== undefined && (!report.artifactUploaded || (report.commentId !== undefined && !report.commentFinal))
+  const reportLeft = report !== undefined && (!report.artifactDone || (report.commentId !== undefined && !report.commentFinal))
   if (!runtimeLeft && !reportLeft) return info('Nothing left to clean up.')
   if (runtimeLeft) await releaseLeftRuntime(runtime)
   if (reportLeft) await finishReport(report, runtime?.runtimeId)
@@ -87,7 +87,7 @@ async function finishReport(report: SavedReport, runtimeId: string | undefined):
       result.duration_seconds = 0
       await reporter.record(result, false)
     }
-    await reporter.publish(result, { upload: !report.artifactUploaded && existsSync(report.outputDir), budgetMs: 30_000 })
+    await reporter.publish(result, { upload: !report.artifactDone && existsSync(report.outputDir), budgetMs: 30_000 })
   } catch (err) {
     warning(`Could not finish the run's report: ${errorMessage(err)}`)
   }

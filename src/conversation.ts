@@ -3,7 +3,7 @@ import { ACP_CONVERSATIONS, CONVERSATIONS, ConversationGoneError, type AgentServ
 import { formatCost } from './agent-server/describe.js'
 import { EventStream } from './agent-server/events.js'
 import { RunWatcher } from './agent-server/run-watcher.js'
-import { totalsOf, type ConversationState, type Totals } from './agent-server/types.js'
+import { totalsOf, type ConversationState, type ConversationStats, type Totals } from './agent-server/types.js'
 import type { EventLog } from './event-log.js'
 import { HttpError } from './http.js'
 import type { Settings } from './inputs.js'
@@ -21,6 +21,8 @@ export interface ConversationOutcome {
   /** Over the whole conversation, every turn and every LLM. */
   totals: Totals
   turns: TurnResult[]
+  /** The same totals for each LLM usage id (agent, condenser, ...). */
+  usage: LlmUsage[]
 }
 
 /** One message and the run it started: the prompt is turn 1, each follow-up one more. */
@@ -28,7 +30,21 @@ export interface TurnResult {
   turn: number
   status: RunStatus
   cost: number
+  prompt_tokens: number
+  completion_tokens: number
+  started_at: string
+  duration_seconds: number
   final_message: string
+}
+
+/** What one LLM of the conversation used, by its usage id. */
+export interface LlmUsage {
+  usage_id: string
+  model: string | null
+  cost: number
+  prompt_tokens: number
+  completion_tokens: number
+  cache_read_tokens: number
 }
 
 export interface ConversationHooks {
@@ -181,15 +197,21 @@ async function runWithin(
     try {
       await stream.open(limit.signal)
       for (const [index, message] of messages.entries()) {
-        const costBefore = totalsOf(watcher.stats).cost
+        const before = totalsOf(watcher.stats)
+        const startedAt = new Date()
         log.startTurn()
         if (index > 0) info(`Follow-up ${index} of ${messages.length - 1}: ${message.split('\n')[0].slice(0, 120)}`)
         ending = await followRun({ server, settings, log, id, stream, watcher, waker, hooks, limit, overBudget, fatal: () => fatal }, message)
         const status = statusOf(ending, watcher.ended)
+        const after = totalsOf(watcher.stats)
         turns.push({
           turn: index + 1,
           status,
-          cost: round(totalsOf(watcher.stats).cost - costBefore),
+          cost: round(after.cost - before.cost),
+          prompt_tokens: after.promptTokens - before.promptTokens,
+          completion_tokens: after.completionTokens - before.completionTokens,
+          started_at: startedAt.toISOString(),
+          duration_seconds: (Date.now() - startedAt.getTime()) / 1000,
           final_message: log.lastFinishMessage ?? log.lastAgentMessage ?? ''
         })
         if (status !== 'finished') break
@@ -213,15 +235,28 @@ async function runWithin(
     }
     const status = statusOf(ending, watcher.ended)
     finalMessage = finalMessage || log.lastFinishMessage || log.lastAgentMessage || ''
+    const totals = totalsOf(watcher.stats)
     const lastTurn = turns.at(-1)
-    if (lastTurn) Object.assign(lastTurn, { status, final_message: finalMessage })
+    if (lastTurn) {
+      // The settled stats come after the last run: its share is what the earlier turns did not use.
+      const earlier = turns.slice(0, -1)
+      const sum = (pick: (t: TurnResult) => number): number => earlier.reduce((total, t) => total + pick(t), 0)
+      Object.assign(lastTurn, {
+        status,
+        final_message: finalMessage,
+        cost: round(totals.cost - sum(t => t.cost)),
+        prompt_tokens: totals.promptTokens - sum(t => t.prompt_tokens),
+        completion_tokens: totals.completionTokens - sum(t => t.completion_tokens)
+      })
+    }
     return {
       conversationId: id,
       status,
       error: failure ?? describeFailure(status, ending, watcher.ended, log.lastError, settings),
       finalMessage,
-      totals: totalsOf(watcher.stats),
-      turns
+      totals,
+      turns,
+      usage: usageOf(watcher.stats)
     }
   } finally {
     stream.close()
@@ -333,6 +368,20 @@ async function collect(server: AgentServer, id: string, stream: EventStream, wat
 
 function round(cost: number): number {
   return Number(cost.toFixed(6))
+}
+
+function usageOf(stats: ConversationStats | undefined): LlmUsage[] {
+  return Object.entries(stats?.usage_to_metrics ?? {}).map(([usageId, metrics]) => {
+    const usage = metrics?.accumulated_token_usage ?? {}
+    return {
+      usage_id: usageId,
+      model: metrics?.model_name ?? null,
+      cost: round(metrics?.accumulated_cost ?? 0),
+      prompt_tokens: usage.prompt_tokens ?? 0,
+      completion_tokens: usage.completion_tokens ?? 0,
+      cache_read_tokens: usage.cache_read_tokens ?? 0
+    }
+  })
 }
 
 function statusOf(ending: Ending, executionStatus: string | undefined): RunStatus {

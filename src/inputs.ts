@@ -50,6 +50,9 @@ export const Input = {
   mode: 'mode',
   results: 'results',
   expectedCells: 'expected-cells',
+  baseline: 'baseline',
+  costChangeThreshold: 'cost-change-threshold',
+  failOnRegression: 'fail-on-regression',
   sweepOlderThan: 'sweep-older-than',
   sweepDryRun: 'sweep-dry-run',
   matrix: 'matrix'
@@ -68,7 +71,16 @@ export type Mode = (typeof MODES)[number]
 export interface Settings {
   /** run: one conversation; aggregate: merge matrix results; sweep: stop this repository's stale runtimes. */
   mode: Mode
-  aggregate: { patterns: string[]; expectedCells: string[] }
+  aggregate: {
+    patterns: string[]
+    expectedCells: string[]
+    /** Path or glob of a previous aggregate.json to compare with; null for none. */
+    baseline: string | null
+    /** Percent: a cell's cost moving more than this (either way) is listed. */
+    costChangeThreshold: number
+    /** Fail the step when a cell regressed against the baseline, or the baseline cannot be read. */
+    failOnRegression: boolean
+  }
   sweep: { olderThanMinutes: number; dryRun: boolean }
   prompt: string
   /** Further messages, each sent once the previous run has finished. */
@@ -184,7 +196,10 @@ export function readSettings(read: Read = name => core.getInput(name), ctx: Gith
         .split(/\r?\n/)
         .map(line => line.trim())
         .filter(Boolean),
-      expectedCells: list(read(Input.expectedCells))
+      expectedCells: list(read(Input.expectedCells)),
+      baseline: read(Input.baseline).trim() || null,
+      costChangeThreshold: check(() => number(Input.costChangeThreshold, read(Input.costChangeThreshold) || '25', { max: 100_000 })),
+      failOnRegression: check(() => boolean(Input.failOnRegression, read(Input.failOnRegression) || 'false'))
     },
     sweep: {
       olderThanMinutes: check(() => count(Input.sweepOlderThan, read(Input.sweepOlderThan) || '120', 7 * 24 * 60)),

@@ -15,14 +15,20 @@ export function failStep(err: unknown): void {
   fail(errorMessage(err))
 }
 
-/** Runs `fn` inside a collapsible log group whose title ends with the phase's duration. */
-export async function phase<T>(title: string, fn: () => Promise<T>): Promise<T> {
+/** Runs `fn` inside a collapsible log group whose title ends with the phase's duration; `timeline` keeps the timing. */
+export async function phase<T>(
+  title: string,
+  fn: () => Promise<T>,
+  timeline?: { record(title: string, startedMs: number, endedMs: number): void }
+): Promise<T> {
   const started = Date.now()
   core.startGroup(title)
   try {
     return await fn()
   } finally {
-    info(`${title}: ${formatDuration(Date.now() - started)}`)
+    const ended = Date.now()
+    timeline?.record(title, started, ended)
+    info(`${title}: ${formatDuration(ended - started)}`)
     core.endGroup()
   }
 }

@@ -14,6 +14,7 @@ import { Output } from './report/outputs.js'
 import { Reporter } from './report/reporter.js'
 import { writeInputErrorSummary } from './report/summary.js'
 import { buildResult, type Outcome } from './report/result.js'
+import { Timeline } from './report/timeline.js'
 import { RuntimeApi } from './runtime/client.js'
 import { provisionRuntime, startRequest } from './runtime/provision.js'
 import { findSessionRuntime, releaseRuntime } from './runtime/release.js'
@@ -61,6 +62,9 @@ export async function runMain(): Promise<void> {
   const api = new RuntimeApi(settings.runtimeApi.url, settings.runtimeApi.apiKey)
   const log = new EventLog(join(settings.outputDir, 'events.jsonl'))
   const reporter = new Reporter(settings)
+  const timeline = new Timeline()
+  /** A phase of the log that the timeline also records. */
+  const timed = <T>(title: string, fn: () => Promise<T>): Promise<T> => phase(title, fn, timeline)
   let runtimeId: string | undefined
   let conversationId: string | undefined
   reporter.followProgress(() => ({
@@ -76,9 +80,9 @@ export async function runMain(): Promise<void> {
   let baseCommit: string | null = null
   let provisioning = false
   try {
-    await phase('Checking the image', () => preflightImage(settings.image, settings.waitForImageSeconds, signal))
+    await timed('Checking the image', () => preflightImage(settings.image, settings.waitForImageSeconds, signal))
     provisioning = true
-    const runtime = await phase('Provisioning the runtime', () =>
+    const runtime = await timed('Provisioning the runtime', () =>
       provisionRuntime(
         api,
         settings,
@@ -93,11 +97,11 @@ export async function runMain(): Promise<void> {
     const capabilities = await server.capabilities(signal)
     info(`Agent server version ${capabilities.version}.`)
     const { workspace } = settings
-    const repo = await phase(workspace.checkout ? 'Uploading the checkout' : 'Preparing the working directory', () =>
+    const repo = await timed(workspace.checkout ? 'Uploading the checkout' : 'Preparing the working directory', () =>
       uploadWorkspace(server, capabilities, { checkout: workspace.checkout, workingDir: settings.workingDir, limitMb: workspace.limitMb, signal })
     )
     baseCommit = repo.baseCommit
-    outcome = await phase('Running the agent', () =>
+    outcome = await timed('Running the agent', () =>
       runConversation(server, capabilities, settings, log, {
         onConversationId: id => {
           conversationId = id
@@ -111,7 +115,7 @@ export async function runMain(): Promise<void> {
       })
     )
     if (!signal.aborted) {
-      await phase('Bringing the changes back', async () => {
+      await timed('Bringing the changes back', async () => {
         changes = await withinDeadline(CHANGES_BUDGET_MS, signal, `the changes were not back within ${CHANGES_BUDGET_MS / 1000}s`, limit =>
           downloadChanges(server, capabilities, repo, { workingDir: settings.workingDir, patchFile: join(settings.outputDir, 'changes.patch'), signal: limit })
         )
@@ -136,13 +140,14 @@ export async function runMain(): Promise<void> {
     try {
       // A /start cut short by startup-timeout or a cancel may still have made a runtime.
       const left = runtimeId ?? (signal.aborted ? undefined : await findSessionRuntime(api, settings.sessionId))
-      if (left) await releaseRuntime(api, left, settings.onExit, signal.aborted)
+      if (left) await timeline.time('Releasing the runtime', () => releaseRuntime(api, left, settings.onExit, signal.aborted))
       if (left || !signal.aborted) markRuntimeReleased()
     } catch (err) {
       warning(`Could not release runtime ${runtimeId ?? `of session ${settings.sessionId}`}: ${errorMessage(err)}. The post step will try again.`)
     }
   }
   const result = buildResult(settings, outcome, { runtimeId, conversationId, startedAt, eventCount: log.count, eventsFile: log.path, changes, baseCommit })
+  result.phases = [...timeline.phases]
   await reporter.record(result)
   await reporter.publish(result, { upload: !signal.aborted, budgetMs: signal.aborted ? CANCEL_COMMENT_BUDGET_MS : COMMENT_BUDGET_MS })
   cancellation.dispose()

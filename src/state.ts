@@ -12,6 +12,7 @@ const Key = {
   commentId: 'comment-id',
   commentFinal: 'comment-final',
   artifactUploaded: 'artifact-uploaded',
+  artifactDone: 'artifact-done',
   outputDir: 'output-dir'
 } as const
 
@@ -64,7 +65,10 @@ export interface SavedReport {
   conversationId?: string
   commentId?: number
   commentFinal: boolean
+  /** The artifact was uploaded. */
   artifactUploaded: boolean
+  /** Main is done with the artifact: uploaded, failed with a warning, turned off, or no artifact service to upload to. */
+  artifactDone: boolean
 }
 
 export function saveOutputDir(dir: string): void {
@@ -79,8 +83,10 @@ export function markCommentFinal(): void {
   core.saveState(Key.commentFinal, 'true')
 }
 
-export function markArtifactUploaded(): void {
-  core.saveState(Key.artifactUploaded, 'true')
+/** `artifact-uploaded` only when it was; `artifact-done` either way, so the post step does not try again. */
+export function markArtifactDone(uploaded: boolean): void {
+  if (uploaded) core.saveState(Key.artifactUploaded, 'true')
+  core.saveState(Key.artifactDone, 'true')
 }
 
 export function loadReport(): SavedReport | undefined {
@@ -92,6 +98,7 @@ export function loadReport(): SavedReport | undefined {
     conversationId: core.getState(Key.conversationId) || undefined,
     commentId: commentId > 0 ? commentId : undefined,
     commentFinal: core.getState(Key.commentFinal) === 'true',
-    artifactUploaded: core.getState(Key.artifactUploaded) === 'true'
+    artifactUploaded: core.getState(Key.artifactUploaded) === 'true',
+    artifactDone: core.getState(Key.artifactDone) === 'true'
   }
 }

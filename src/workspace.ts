@@ -23,10 +23,19 @@ export interface SandboxRepo {
 }
 
 export interface Changes {
-  patchFile: string
+  /** The patch on the runner; null when the agent changed nothing (no file is written). */
+  patchFile: string | null
   /** Paths touched by the agent (both sides of a rename). */
   changedFiles: string[]
+  /** Lines added and removed per file (a rename under its new path); null counts for a binary file. */
+  files: FileStat[]
   bytes: number
+}
+
+export interface FileStat {
+  path: string
+  additions: number | null
+  deletions: number | null
 }
 
 export class WorkspaceError extends Error {
@@ -107,13 +116,27 @@ export async function downloadChanges(
   const patch = await server.downloadFile(`${remote}.patch`, capabilities.fileQueryRoutes, signal)
   const names = await server.downloadFile(`${remote}.names`, capabilities.fileQueryRoutes, signal)
   await server.execute(`rm -f ${remote}.patch ${remote}.names`, '/', 30, signal).catch(() => undefined)
+  if (!patch.length) return { patchFile: null, changedFiles: [], files: [], bytes: 0 }
   writeFileSync(opts.patchFile, patch)
-  return { patchFile: opts.patchFile, changedFiles: parseNameStatus(names.toString('utf8')), bytes: patch.length }
+  return { patchFile: opts.patchFile, changedFiles: parseNameStatus(names.toString('utf8')), files: await patchStat(opts.patchFile), bytes: patch.length }
+}
+
+/** `git apply --numstat -z` reads the patch alone, outside any repository: added, removed, path per file, `-` for binaries. */
+async function patchStat(patchFile: string): Promise<FileStat[]> {
+  const { stdout } = await run('git', ['apply', '--numstat', '-z', patchFile], { maxBuffer: 16 * MB })
+  return stdout
+    .split('\0')
+    .filter(Boolean)
+    .map(entry => {
+      const [added, removed, ...path] = entry.split('\t')
+      const lines = (n: string): number | null => (n === '-' ? null : Number(n))
+      return { path: path.join('\t'), additions: lines(added), deletions: lines(removed) }
+    })
 }
 
 /** Applies the patch to the runner's checkout; a patch that does not apply names its files and stays on disk. */
 export async function applyChanges(checkout: string, changes: Changes): Promise<void> {
-  if (changes.bytes === 0) return
+  if (!changes.patchFile) return
   try {
     await run('git', ['apply', '--binary', '--whitespace=nowarn', changes.patchFile], { cwd: checkout, maxBuffer: 16 * MB })
   } catch (err) {

@@ -20,8 +20,8 @@ import { parse } from 'yaml'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const ACTION_VALIDATOR_CLI = join(ROOT, 'node_modules', '@action-validator', 'cli', 'cli.mjs')
-/** How workflows refer to this action. */
-const ACTION_REF = /^openhands\/openhands-remote-run@/
+/** How workflows refer to this action: by name, or from its own checkout (`uses: ./`). */
+const ACTION_REF = /^(openhands\/openhands-remote-run@|\.\/?$)/
 
 // @actions/workflow-parser imports its JSON schemas without `with { type: 'json' }`, which
 // Node's own loader (used for node_modules under vitest) refuses. This hook adds the attribute
@@ -122,7 +122,12 @@ const workflows: WorkflowSource[] = [
   ...readdirSync(join(ROOT, 'examples'))
     .filter(f => /\.ya?ml$/.test(f))
     .sort()
-    .map(f => ({ label: `examples/${f}`, content: readFileSync(join(ROOT, 'examples', f), 'utf8') }))
+    .map(f => ({ label: `examples/${f}`, content: readFileSync(join(ROOT, 'examples', f), 'utf8') })),
+  // The repository's own workflows: CI, and the self-test that runs the action from its checkout.
+  ...readdirSync(join(ROOT, '.github', 'workflows'))
+    .filter(f => /\.ya?ml$/.test(f))
+    .sort()
+    .map(f => ({ label: `.github/workflows/${f}`, content: readFileSync(join(ROOT, '.github', 'workflows', f), 'utf8') }))
 ]
 
 interface ActionYml {
@@ -195,7 +200,15 @@ describe('action.yml validates', () => {
 describe('workflows validate', () => {
   it('finds the README quick start and the examples', () => {
     expect(workflows.filter(w => w.label.startsWith('README.md')).length).toBeGreaterThan(0)
-    expect(workflows.map(w => w.label)).toEqual(expect.arrayContaining(['examples/pr-agent.yml', 'examples/nightly-eval.yml', 'examples/sdk-ci.yml']))
+    expect(workflows.map(w => w.label)).toEqual(
+      expect.arrayContaining([
+        'examples/pr-agent.yml',
+        'examples/nightly-eval.yml',
+        'examples/sdk-ci.yml',
+        '.github/workflows/ci.yml',
+        '.github/workflows/self-test.yml'
+      ])
+    )
   })
 
   describe.each(workflows)('$label', ({ label, content }) => {
@@ -258,7 +271,8 @@ function actionUsage(label: string, content: string): string[] {
       }
     }
   }
-  if (!uses) problems.push(`${label} never uses openhands/openhands-remote-run`)
+  // Only what users are shown must use the action; the repository's CI need not.
+  if (!uses && label !== '.github/workflows/ci.yml') problems.push(`${label} never uses openhands/openhands-remote-run`)
   return problems
 }
 

@@ -7,6 +7,8 @@ import { formatDuration } from '../log.js'
 import { RESULT_SCHEMA_VERSION } from '../report/result.js'
 import { safeToPost } from '../report/sanitize.js'
 import { STATUS_LABEL } from '../report/summary.js'
+import { renderAggregateCharts } from './aggregate-charts.js'
+import type { Comparison } from './baseline.js'
 
 /**
  * `mode: aggregate`: the result.json files of a matrix, one row per cell.
@@ -31,8 +33,11 @@ export interface CellResult {
   error: string | null
 }
 
+/** Bumped on any incompatible change to aggregate.json (2: `comparison`); JSON Schema in schemas/aggregate.schema.json. */
+export const AGGREGATE_SCHEMA_VERSION = 2
+
 export interface Aggregate {
-  schema_version: 1
+  schema_version: typeof AGGREGATE_SCHEMA_VERSION
   cells: CellResult[]
   /** `failed` counts every cell that did not finish, `missing` ones included: finished + failed = cells. */
   totals: {
@@ -49,6 +54,8 @@ export interface Aggregate {
   success_rate: number
   /** Total cost / finished cells; null when none finished. */
   cost_per_success: number | null
+  /** This night against the `baseline` input's aggregate.json; null without a usable baseline. */
+  comparison: Comparison | null
 }
 
 const STATUSES = new Set(['finished', 'error', 'stuck', 'timeout', 'budget_exceeded', 'cancelled', 'skipped'])
@@ -103,7 +110,8 @@ export function renderAggregate(aggregate: Aggregate): string {
     `**${totals.cells} cells:** ${totals.finished} finished, ${failed} · **success rate** ${(aggregate.success_rate * 100).toFixed(1)}% · ` +
       `**cost** ${formatCost(totals.cost)} (${perSuccess} per success) · **tokens** ${count(totals.prompt_tokens)} prompt, ${count(totals.completion_tokens)} completion · ` +
       `**run time** ${formatDuration(totals.duration_seconds * 1000)} summed over cells`,
-    ''
+    '',
+    renderAggregateCharts(aggregate)
   )
   return safeToPost(lines.join('\n'))
 }
@@ -112,7 +120,7 @@ export function writeAggregate(aggregate: Aggregate, file: string): void {
   writeFileSync(file, `${JSON.stringify(aggregate, null, 2)}\n`)
 }
 
-async function findFiles(patterns: string[], cwd: string): Promise<string[]> {
+export async function findFiles(patterns: string[], cwd: string): Promise<string[]> {
   // @actions/glob resolves relative patterns against process.cwd(); anchor them at cwd instead.
   const anchored = patterns
     .map(p => p.trim())
@@ -170,8 +178,9 @@ async function readCell(cell: string, file: string): Promise<CellResult> {
 function resultProblem(data: unknown): string | undefined {
   if (!data || typeof data !== 'object' || Array.isArray(data)) return 'is not a JSON object'
   const r = data as Record<string, unknown>
-  if (r.schema_version !== RESULT_SCHEMA_VERSION)
-    return `has schema_version ${JSON.stringify(r.schema_version) ?? 'missing'}, expected ${RESULT_SCHEMA_VERSION}`
+  // Version 2 only added fields: cells of an older action version still count.
+  if (r.schema_version !== 1 && r.schema_version !== RESULT_SCHEMA_VERSION)
+    return `has schema_version ${JSON.stringify(r.schema_version) ?? 'missing'}, expected 1 or ${RESULT_SCHEMA_VERSION}`
   if (typeof r.status !== 'string' || !STATUSES.has(r.status)) return `has an unknown status ${JSON.stringify(r.status) ?? '(none)'}`
   for (const field of ['cost', 'prompt_tokens', 'completion_tokens', 'duration_seconds']) {
     const value = r[field]
@@ -205,7 +214,7 @@ function summarise(cells: CellResult[]): Aggregate {
     6
   )
   return {
-    schema_version: 1,
+    schema_version: AGGREGATE_SCHEMA_VERSION,
     cells,
     totals: {
       cells: cells.length,
@@ -221,7 +230,8 @@ function summarise(cells: CellResult[]): Aggregate {
       )
     },
     success_rate: cells.length ? round(finished / cells.length, 4) : 0,
-    cost_per_success: finished ? round(cost / finished, 6) : null
+    cost_per_success: finished ? round(cost / finished, 6) : null,
+    comparison: null
   }
 }
 

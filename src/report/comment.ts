@@ -1,12 +1,14 @@
 import { formatCost } from '../agent-server/describe.js'
 import { formatDuration } from '../log.js'
 import type { RunResult } from './result.js'
+import { renderChanges, renderTimeline, renderUsage } from './run-details.js'
 import { safeToPost } from './sanitize.js'
 
 /** GitHub rejects comment bodies over 65 536 characters; keep a margin for the frame around the text. */
 export const COMMENT_LIMIT = 65_536
 const MESSAGE_PREVIEW_LINES = 15
-const MAX_LISTED_FILES = 100
+/** Room kept for the final message before the pictures are left out. */
+const MIN_MESSAGE_ROOM = 8_000
 const MAX_ERROR = 5_000
 const TRUNCATED = '\n\n… (truncated; the whole message is in result.json)'
 
@@ -55,7 +57,7 @@ export function renderProgressComment(marker: string, progress: Progress, links:
   return lines.join('\n')
 }
 
-export function renderFinalComment(marker: string, result: RunResult, links: CommentLinks, changedFiles: string[] = []): string {
+export function renderFinalComment(marker: string, result: RunResult, links: CommentLinks): string {
   const head = [
     marker,
     `### ${TITLE[result.status]}`,
@@ -66,16 +68,13 @@ export function renderFinalComment(marker: string, result: RunResult, links: Com
     ''
   ]
   if (result.error) head.push(`**Error:** ${fenceIfMultiline(clip(safeToPost(result.error), MAX_ERROR))}`, '')
-  const tail: string[] = []
-  if (changedFiles.length) {
-    const listed = changedFiles.slice(0, MAX_LISTED_FILES).map(file => `- ${inlineCode(clip(safeToPost(file), 300))}`)
-    if (changedFiles.length > MAX_LISTED_FILES) listed.push(`- … and ${changedFiles.length - MAX_LISTED_FILES} more`)
-    tail.push(`<details><summary>Changed files (${changedFiles.length})</summary>`, '', ...listed, '', '</details>', '')
-  }
-  tail.push(safeToPost(footer(links, result)))
+  if (result.status !== 'skipped') head.push(renderChanges(result, { collapsed: true, line: true, clean: safeToPost }))
+  const pictures = [renderTimeline(result), renderUsage(result)].join('')
   // Text is made safe field by field: the numbers stay what they are even when a short secret matches them.
-  const top = head.join('\n') + '\n'
-  const bottom = tail.join('\n')
+  const bottom = safeToPost(footer(links, result))
+  let top = `${head.join('\n')}\n${pictures}\n`
+  // The pictures go first when room runs short: the tables and the message say the same in words.
+  if (top.length + bottom.length > COMMENT_LIMIT - MIN_MESSAGE_ROOM) top = `${head.join('\n')}\n`
   const message = result.final_message ? renderMessage(safeToPost(result.final_message), COMMENT_LIMIT - top.length - bottom.length) : ''
   return top + message + bottom
 }

@@ -4,12 +4,13 @@ import { formatCost } from '../agent-server/describe.js'
 import { StickyComment } from '../github/sticky-comment.js'
 import type { Settings } from '../inputs.js'
 import { formatDuration, info } from '../log.js'
-import { markArtifactUploaded, markCommentFinal, saveCommentId } from '../state.js'
+import { markArtifactDone, markCommentFinal, saveCommentId } from '../state.js'
 import { withDeadline } from '../timing.js'
 import { uploadRunArtifact } from './artifacts.js'
 import { commentMarker, renderFinalComment, renderProgressComment, type Progress } from './comment.js'
 import { Output, setRunOutputs } from './outputs.js'
 import { formatUsd, writeResultFile, type RunResult } from './result.js'
+import { count } from './run-details.js'
 import { writeStepSummary } from './summary.js'
 
 const PROGRESS_CHECK_MS = 2_000
@@ -68,7 +69,7 @@ export class Reporter {
     // The OpenHands SDK's CI reads this exact line.
     info(`EXAMPLE_COST: ${formatUsd(result.cost)}`)
     info(
-      `Run ${result.status}: ${formatCost(result.cost)}, ${result.prompt_tokens} prompt + ${result.completion_tokens} completion tokens, ` +
+      `Run ${result.status}: ${formatCost(result.cost)}, ${count(result.prompt_tokens)} prompt + ${count(result.completion_tokens)} completion tokens, ` +
         `${formatDuration(result.duration_seconds * 1000)}, ${result.event_count} events.`
     )
   }
@@ -77,21 +78,19 @@ export class Reporter {
   async publish(result: RunResult, options: { upload: boolean; budgetMs: number }): Promise<void> {
     let artifactUrl: string | undefined
     if (options.upload && this.settings.uploadArtifacts) {
-      artifactUrl = await uploadRunArtifact({
+      const artifact = await uploadRunArtifact({
         name: this.settings.artifactName,
         files: [result.events_file, result.result_file, ...(result.patch_file ? [result.patch_file] : [])],
         rootDirectory: this.settings.outputDir,
         runUrl: this.settings.github.runUrl
       })
-      markArtifactUploaded()
+      artifactUrl = artifact.url
+      markArtifactDone(artifact.uploaded)
+    } else if (options.upload) {
+      markArtifactDone(false)
     }
     if (!this.comment) return
-    const body = renderFinalComment(
-      commentMarker(this.settings.github.cellKey),
-      result,
-      { runUrl: this.settings.github.runUrl, artifactUrl },
-      result.changed_files
-    )
+    const body = renderFinalComment(commentMarker(this.settings.github.cellKey), result, { runUrl: this.settings.github.runUrl, artifactUrl })
     if (await withDeadline(this.comment.finish(body), options.budgetMs)) markCommentFinal()
     if (this.comment.url) core.setOutput(Output.commentUrl, this.comment.url)
   }

@@ -1,12 +1,13 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { ConversationOutcome, RunStatus, TurnResult } from '../conversation.js'
+import type { ConversationOutcome, LlmUsage, RunStatus, TurnResult } from '../conversation.js'
 import type { Settings } from '../inputs.js'
-import type { Changes } from '../workspace.js'
+import type { Changes, FileStat } from '../workspace.js'
 import { redactValue } from '../secrets.js'
+import type { PhaseTiming } from './timeline.js'
 
-/** Bumped on any incompatible change to result.json. */
-export const RESULT_SCHEMA_VERSION = 1
+/** Bumped on any incompatible change to result.json (2: changes, phases, usage, per-turn tokens and timing). */
+export const RESULT_SCHEMA_VERSION = 2
 
 /** result.json: everything a run produced, in one stable document. */
 export interface RunResult {
@@ -32,11 +33,17 @@ export interface RunResult {
   result_file: string
   /** HEAD of the checkout sent into the sandbox; null when none was. */
   base_commit: string | null
-  /** The agent's changes as a binary patch; null when they were not collected. */
+  /** The agent's changes as a binary patch; null when they were not collected or there were none. */
   patch_file: string | null
   changed_files: string[]
+  /** Lines added and removed, per file and in all; null when the changes were not collected. */
+  changes: { files: FileStat[]; additions: number; deletions: number } | null
   /** One entry per message sent: the prompt, then each follow-up. */
   turns: TurnResult[]
+  /** Cost and tokens per LLM usage id (agent, condenser, ...). */
+  usage: LlmUsage[]
+  /** The run's phases in order, with their durations. */
+  phases: PhaseTiming[]
 }
 
 /** Written redacted: the agent may have printed a secret into its final message or error. */
@@ -54,7 +61,16 @@ export type Outcome = Partial<ConversationOutcome> & { status: RunStatus }
 export function buildResult(
   settings: Settings,
   outcome: Outcome,
-  run: { runtimeId?: string; conversationId?: string; startedAt: Date; eventCount: number; eventsFile: string; changes?: Changes; baseCommit?: string | null }
+  run: {
+    runtimeId?: string
+    conversationId?: string
+    startedAt: Date
+    eventCount: number
+    eventsFile: string
+    changes?: Changes
+    baseCommit?: string | null
+    phases?: PhaseTiming[]
+  }
 ): RunResult {
   const finishedAt = new Date()
   const totals = outcome.totals
@@ -82,6 +98,14 @@ export function buildResult(
     base_commit: run.baseCommit ?? null,
     patch_file: run.changes?.patchFile ?? null,
     changed_files: run.changes?.changedFiles ?? [],
-    turns: outcome.turns ?? []
+    changes: run.changes ? diffStat(run.changes.files) : null,
+    turns: outcome.turns ?? [],
+    usage: outcome.usage ?? [],
+    phases: run.phases ?? []
   }
+}
+
+function diffStat(files: FileStat[]): NonNullable<RunResult['changes']> {
+  const sum = (pick: (f: FileStat) => number | null): number => files.reduce((total, f) => total + (pick(f) ?? 0), 0)
+  return { files, additions: sum(f => f.additions), deletions: sum(f => f.deletions) }
 }

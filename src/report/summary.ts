@@ -3,6 +3,7 @@ import { formatCost } from '../agent-server/describe.js'
 import { formatDuration, warning } from '../log.js'
 import { redact } from '../secrets.js'
 import type { RunResult } from './result.js'
+import { changesLine, count, renderChanges, renderTimeline, renderUsage } from './run-details.js'
 
 /** How each status reads in tables, summaries and comments. */
 export const STATUS_LABEL: Record<RunResult['status'], string> = {
@@ -20,8 +21,9 @@ export function renderSummary(result: RunResult): string {
   const rows: Array<[string, string]> = [
     ['Status', STATUS_LABEL[result.status]],
     ['Cost', formatCost(result.cost)],
-    ['Tokens', `${result.prompt_tokens} prompt, ${result.completion_tokens} completion, ${result.cache_read_tokens} cache read`],
+    ['Tokens', `${count(result.prompt_tokens)} prompt, ${count(result.completion_tokens)} completion, ${count(result.cache_read_tokens)} cache read`],
     ['Duration', formatDuration(result.duration_seconds * 1000)],
+    ['Changes', result.status === 'skipped' ? '—' : changesLine(result)],
     ['Events', String(result.event_count)],
     ['Image', code(redact(result.image))],
     ['Model', code(redact(result.llm_model))],
@@ -31,6 +33,9 @@ export function renderSummary(result: RunResult): string {
   // Text is redacted field by field: the numbers stay what they are even when a short secret matches them.
   const lines = ['## OpenHands agent run', '', '| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${cell(v)} |`), '']
   if (result.error) lines.push(`**Error:** ${escapeHtml(redact(result.error))}`, '')
+  // The changes, timeline and charts are built from the action's own values and escaped file names, not from the agent's prose.
+  if (result.status !== 'skipped')
+    lines.push(renderChanges(result, { collapsed: false, line: false, clean: redact }), renderTimeline(result), renderUsage(result))
   if (result.final_message) {
     lines.push('<details><summary>Final message</summary>', '', escapeHtml(redact(result.final_message)), '', '</details>', '')
   }

@@ -67,7 +67,8 @@ describe('no secret leaks', () => {
       'step summary': job.summary(),
       'result.json': readFileSync(main.outputs['result-file'], 'utf8'),
       'events.jsonl': readFileSync(main.outputs['events-file'], 'utf8'),
-      'changes.patch': readFileSync(main.outputs['patch-file'], 'utf8'),
+      // No patch is written when the agent changed nothing.
+      'changes.patch': main.outputs['patch-file'] ? readFileSync(main.outputs['patch-file'], 'utf8') : '',
       'PR comment (final)': gh.comments.map(c => c.body).join('\n'),
       'PR comment (every edit)': gh.requests.map(r => JSON.stringify(r.body ?? '')).join('\n'),
       artifact: gh.artifacts.flatMap(a => Object.values(a.files).map(f => f.toString('utf8'))).join('\n'),

@@ -30,7 +30,7 @@ describe('a run end to end (built bundle, runner contract, simulator)', () => {
 
     const result = readJson(out['result-file'])
     expect(result).toMatchObject({
-      schema_version: 1,
+      schema_version: 2,
       status: 'finished',
       error: null,
       cost: 0.0341,
@@ -44,6 +44,26 @@ describe('a run end to end (built bundle, runner contract, simulator)', () => {
     expect(resultSchemaErrors({ ...result, status: 'done' })).not.toEqual([])
     expect(job.summary()).toContain('✅ finished')
     expect(job.summary()).toContain('$0.0341')
+    // The scripted agent says it fixed a bug but touches nothing: every report says so.
+    expect(result.changes).toEqual({ files: [], additions: 0, deletions: 0 })
+    expect(out['patch-file']).toBe('')
+    expect(result.patch_file).toBeNull()
+    expect(job.summary()).toContain('| Changes | none: the agent changed no files |')
+    expect(job.summary()).toContain("The agent's final message describes changes, but the run brought back no changed files.")
+    expect(job.summary()).toContain('| Tokens | 20,600 prompt, 725 completion, 11,100 cache read |')
+    expect((result.phases as Array<{ name: string }>).map(p => p.name)).toEqual([
+      'Checking the image',
+      'Provisioning the runtime',
+      'Preparing the working directory',
+      'Running the agent',
+      'Bringing the changes back',
+      'Releasing the runtime'
+    ])
+    expect(job.summary()).toMatch(/```mermaid\ngantt\n[\s\S]*Provisioning the runtime \(/)
+    expect((result.usage as Array<{ usage_id: string }>).map(u => u.usage_id).sort()).toEqual(['agent', 'condenser'])
+    // No artifact service outside a runner: said once, and not recorded as uploaded.
+    expect(main.stdout.match(/not uploaded: no artifact service/g)).toHaveLength(1)
+    expect(readFileSync(job.files.state, 'utf8')).not.toContain('artifact-uploaded')
 
     // The /start body is the SDK's; the runtime was stopped by main, and post had nothing left to do.
     expect(sim.runtimes[0].startBody).toMatchObject({

@@ -145,6 +145,10 @@ describe('repository in, changes out', () => {
     expect(main.outputs['changed-files']).toBe('SIMULATED_CHANGE.md')
     expect(readFileSync(main.outputs['patch-file'], 'utf8')).toContain('+This file was written by the simulated agent.')
     expect(sim.requests.some(r => r.path.startsWith('/api/file/upload'))).toBe(false)
+    const result = JSON.parse(readFileSync(main.outputs['result-file'], 'utf8')) as { changes: unknown }
+    expect(result.changes).toEqual({ files: [{ path: 'SIMULATED_CHANGE.md', additions: 1, deletions: 0 }], additions: 1, deletions: 0 })
+    expect(job.summary()).toContain('| Changes | 1 file, +1 −0 |')
+    expect(job.summary()).toContain('| `SIMULATED_CHANGE.md` | +1 | −0 |')
   })
 
   it('refuses a checkout over upload-limit-mb before sending it', async () => {

@@ -3,7 +3,7 @@ import type { RunResult } from '../../src/report/result.js'
 /** A realistic result.json of a finished run, with fields overridden as a test needs. */
 export function sampleResult(over: Partial<RunResult> = {}): RunResult {
   return {
-    schema_version: 1,
+    schema_version: 2,
     status: 'finished',
     error: null,
     session_id: 'ohrr-5e1f0a2b-123-agent-0badc0de',
@@ -24,9 +24,48 @@ export function sampleResult(over: Partial<RunResult> = {}): RunResult {
     events_file: '/tmp/e.jsonl',
     result_file: '/tmp/r.json',
     base_commit: null,
-    patch_file: null,
-    changed_files: [],
-    turns: [],
+    patch_file: '/tmp/changes.patch',
+    changed_files: ['src/parser.py', 'tests/test_parser.py'],
+    changes: {
+      files: [
+        { path: 'src/parser.py', additions: 3, deletions: 1 },
+        { path: 'tests/test_parser.py', additions: 12, deletions: 0 }
+      ],
+      additions: 15,
+      deletions: 1
+    },
+    turns: [
+      {
+        turn: 1,
+        status: 'finished',
+        cost: 0.0341,
+        prompt_tokens: 20600,
+        completion_tokens: 725,
+        started_at: '2026-11-28T10:00:21.400Z',
+        duration_seconds: 55.1,
+        final_message: 'I fixed the bug in the parser and the tests pass.'
+      }
+    ],
+    usage: [
+      { usage_id: 'agent', model: 'anthropic/claude-sonnet-4-5-20250929', cost: 0.0341, prompt_tokens: 20600, completion_tokens: 725, cache_read_tokens: 11100 }
+    ],
+    phases: [
+      { name: 'Checking the image', started_at: '2026-11-28T10:00:00.000Z', duration_seconds: 0.4 },
+      { name: 'Provisioning the runtime', started_at: '2026-11-28T10:00:00.400Z', duration_seconds: 18.3 },
+      { name: 'Uploading the checkout', started_at: '2026-11-28T10:00:18.700Z', duration_seconds: 2.1 },
+      { name: 'Running the agent', started_at: '2026-11-28T10:00:20.800Z', duration_seconds: 57.9 },
+      { name: 'Bringing the changes back', started_at: '2026-11-28T10:01:18.700Z', duration_seconds: 1.2 },
+      { name: 'Releasing the runtime', started_at: '2026-11-28T10:01:19.900Z', duration_seconds: 3.3 }
+    ],
     ...over
   }
 }
+
+/** A night of a matrix: each cell's result.json, as overrides of sampleResult. */
+export type Night = Record<string, Partial<RunResult>>
+const ok = (cost: number): Partial<RunResult> => ({ status: 'finished', error: null, cost, duration_seconds: 60 })
+const failed = (cost: number): Partial<RunResult> => ({ status: 'error', error: 'tests still fail', cost, duration_seconds: 90 })
+
+/** Two nights: `eval-b` regresses, `eval-c` is fixed, `eval-d` vanishes, `eval-e` doubles its cost, `eval-f` is new, `eval-a` moves 10%. */
+export const LAST_NIGHT: Night = { 'eval-a': ok(0.1), 'eval-b': ok(0.1), 'eval-c': failed(0.1), 'eval-d': ok(0.1), 'eval-e': ok(0.1) }
+export const TONIGHT: Night = { 'eval-a': ok(0.11), 'eval-b': failed(0.1), 'eval-c': ok(0.1), 'eval-e': ok(0.2), 'eval-f': ok(0.05) }

@@ -45,7 +45,7 @@ describe('aggregateResults', () => {
       result({ status: 'timeout', error: null, cost: 0.2, prompt_tokens: 90000, completion_tokens: 4000, duration_seconds: 3600 })
     )
     put('results/openhands-agent-task-05', '{"schema_version": 1, "status": "finis')
-    put('results/openhands-agent-task-06', JSON.stringify({ ...result(), schema_version: 2 }))
+    put('results/openhands-agent-task-06', JSON.stringify({ ...result(), schema_version: 3 }))
     put('results/openhands-agent-task-07', JSON.stringify({ ...result(), cost: 'a lot' }))
     put(
       'results/openhands-agent-task-10',
@@ -91,7 +91,7 @@ describe('aggregateResults', () => {
     expect(cell('03').error).toBe('Agent reached the maximum number of iterations (2).')
     expect(cell('04').error).toBe('status timeout')
     expect(cell('05').error).toMatch(/^result\.json not JSON/)
-    expect(cell('06').error).toBe('result.json has schema_version 2, expected 1')
+    expect(cell('06').error).toBe('result.json has schema_version 3, expected 1 or 2')
     expect(cell('07').error).toBe('result.json has no valid cost ("a lot")')
     expect(cell('08')).toMatchObject({ file: null, cost: 0, error: 'no result.json: the cell never reported' })
 
@@ -153,11 +153,12 @@ describe('aggregateResults', () => {
 
     const none = await aggregateResults({ patterns: ['nowhere/**/result.json'], expectedCells: [], cwd: dir })
     expect(none).toEqual({
-      schema_version: 1,
+      schema_version: 2,
       cells: [],
       totals: { cells: 0, finished: 0, failed: 0, missing: 0, cost: 0, prompt_tokens: 0, completion_tokens: 0, duration_seconds: 0 },
       success_rate: 0,
-      cost_per_success: null
+      cost_per_success: null,
+      comparison: null
     })
     expect(renderAggregate(none)).toContain('_no result.json found_')
   })

@@ -15,8 +15,28 @@ describe('renderFinalComment', () => {
     expect(body).toContain('| `finished` | $0.0341 | 20,600 prompt · 725 completion · 11,100 cache read | 1m 23s |')
     expect(body).toContain('> I fixed the bug in the parser and the tests pass.')
     expect(body).toContain('[Run log](https://github.com/o/r/actions/runs/1) · [Artifacts](https://github.com/o/r/actions/runs/1/artifacts/9)')
-    expect(body).not.toContain('Changed files')
-    expect(body).not.toContain('<details>')
+    expect(body).toContain('**Changes:** 2 files, +15 −1')
+    expect(body).toContain('<details><summary>Changed files (2)</summary>')
+    expect(body).toContain('| `src/parser.py` | +3 | −1 |')
+    expect(body).toContain('```mermaid\ngantt\n')
+    expect(body).not.toContain('Whole final message')
+  })
+
+  it('says plainly when nothing changed, and when the final message claims otherwise', () => {
+    const none = { files: [], additions: 0, deletions: 0 }
+    const claimed = renderFinalComment(marker, result({ changes: none, changed_files: [], patch_file: null }), links)
+    expect(claimed).toContain('**Changes:** none: the agent changed no files')
+    expect(claimed).toContain("The agent's final message describes changes, but the run brought back no changed files.")
+    expect(claimed).not.toContain('Changed files (')
+    for (const message of ['The tests already pass; nothing to do.', 'No files were changed. The tests pass.', "I didn't modify anything!"]) {
+      const honest = renderFinalComment(marker, result({ changes: none, final_message: message }), links)
+      expect(honest).toContain('**Changes:** none: the agent changed no files')
+      expect(honest, message).not.toContain('describes changes')
+    }
+    const mixed = renderFinalComment(marker, result({ changes: none, final_message: 'Nothing was wrong with the lexer. I updated the parser.' }), links)
+    expect(mixed).toContain('describes changes')
+    const lost = renderFinalComment(marker, result({ status: 'error', error: 'boom', changes: null }), links)
+    expect(lost).toContain('**Changes:** not collected')
   })
 
   it('collapses a long final message and stays under GitHub’s limit even for a huge one', () => {
@@ -27,24 +47,20 @@ describe('renderFinalComment', () => {
     expect(body).not.toContain('> line 16:')
     expect(body).toContain('line 40:')
 
-    const huge = renderFinalComment(
-      marker,
-      result({ final_message: 'é'.repeat(200_000) }),
-      links,
-      Array.from({ length: 500 }, (_, i) => `src/module_${i}/file_${i}.ts`)
-    )
+    const files = Array.from({ length: 500 }, (_, i) => ({ path: `src/module_${i}/${'deep/'.repeat(40)}file_${i}.ts`, additions: i, deletions: 1 }))
+    const huge = renderFinalComment(marker, result({ final_message: 'é'.repeat(200_000), changes: { files, additions: 1, deletions: 500 } }), links)
     expect(huge.length).toBeLessThanOrEqual(COMMENT_LIMIT)
     expect(huge).toContain('… (truncated; the whole message is in result.json)')
     expect(huge.endsWith('</sub>\n')).toBe(true)
   })
 
   it('lists changed files, at most 100, with the total', () => {
-    const files = Array.from({ length: 130 }, (_, i) => `pkg/file ${i}.py`)
-    const body = renderFinalComment(marker, result(), links, files)
+    const files = Array.from({ length: 130 }, (_, i) => ({ path: `pkg/file ${i}.py`, additions: 1, deletions: 0 }))
+    const body = renderFinalComment(marker, result({ changes: { files, additions: 130, deletions: 0 } }), links)
     expect(body).toContain('<details><summary>Changed files (130)</summary>')
-    expect(body).toContain('- `pkg/file 99.py`')
-    expect(body).not.toContain('- `pkg/file 100.py`')
-    expect(body).toContain('- … and 30 more')
+    expect(body).toContain('| `pkg/file 99.py` | +1 | −0 |')
+    expect(body).not.toContain('`pkg/file 100.py`')
+    expect(body).toContain('| … and 30 more | | |')
   })
 
   it('shows an error with a stack trace in a code block', () => {

@@ -23,6 +23,19 @@ const reader = (inputs: Record<string, string>) => (name: string) => inputs[name
 const valid = { prompt: 'Fix the bug', 'llm-api-key': 'sk-llm-0123456789', 'runtime-api-key': 'rt-0123456789' }
 
 describe('readSettings', () => {
+  it('reads the baseline inputs of mode aggregate, with their defaults, and names a bad one', () => {
+    const plain = readSettings(reader({ mode: 'aggregate' }), ctx())
+    expect(plain.aggregate).toMatchObject({ baseline: null, costChangeThreshold: 25, failOnRegression: false })
+    const nightly = readSettings(
+      reader({ mode: 'aggregate', baseline: ' baseline/**/aggregate.json ', 'cost-change-threshold': '10.5', 'fail-on-regression': 'true' }),
+      ctx()
+    )
+    expect(nightly.aggregate).toMatchObject({ baseline: 'baseline/**/aggregate.json', costChangeThreshold: 10.5, failOnRegression: true })
+    expect(() => readSettings(reader({ mode: 'aggregate', 'cost-change-threshold': '25%', 'fail-on-regression': 'yes' }), ctx())).toThrow(
+      /Input 'cost-change-threshold' must be a number greater than 0[\s\S]*Input 'fail-on-regression' must be true or false; got 'yes'/
+    )
+  })
+
   it('applies the documented defaults', () => {
     const s = readSettings(reader(valid), ctx())
     expect(s).toMatchObject({

@@ -1,8 +1,8 @@
-export const id = 459;
-export const ids = [459];
+export const id = 387;
+export const ids = [387];
 export const modules = {
 
-/***/ 60459:
+/***/ 34387:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -28,6 +28,8 @@ var sticky_comment = __webpack_require__(7648);
 var inputs = __webpack_require__(38422);
 // EXTERNAL MODULE: ./src/log.ts
 var log = __webpack_require__(25625);
+// EXTERNAL MODULE: ./src/report/artifacts.ts
+var artifacts = __webpack_require__(5825);
 // EXTERNAL MODULE: ./src/report/comment.ts
 var report_comment = __webpack_require__(54231);
 // EXTERNAL MODULE: ./src/report/outputs.ts
@@ -46,6 +48,28 @@ var glob = __webpack_require__(43324);
 var result = __webpack_require__(65781);
 // EXTERNAL MODULE: ./src/report/sanitize.ts
 var sanitize = __webpack_require__(91211);
+// EXTERNAL MODULE: ./src/report/mermaid.ts
+var mermaid = __webpack_require__(39409);
+;// CONCATENATED MODULE: ./src/modes/aggregate-charts.ts
+
+/**
+ * The matrix as pictures, next to its table: cost per cell, and each cell's run time as a bar,
+ * red when the cell did not finish. Left out (the table alone) when there are too many cells.
+ */
+function renderAggregateCharts(aggregate) {
+    const { cells } = aggregate;
+    if (!cells.length)
+        return '';
+    const cost = (0,mermaid/* barChart */.S9)('Cost per cell (USD)', cells.map(c => c.cell), 'USD', [{ kind: 'bar', values: cells.map(c => c.cost) }]);
+    const outcome = (0,mermaid/* gantt */.VM)('Cells: run time, red when not finished', [
+        {
+            name: `${aggregate.totals.finished} of ${aggregate.totals.cells} finished`,
+            tasks: cells.map(c => ({ label: `${c.cell} (${c.status})`, startMs: 0, endMs: c.durationSeconds * 1000, failed: c.status !== 'finished' }))
+        }
+    ]);
+    return (0,mermaid/* fence */.EU)(cost) + (0,mermaid/* fence */.EU)(outcome);
+}
+
 ;// CONCATENATED MODULE: ./src/modes/aggregate.ts
 
 
@@ -56,6 +80,9 @@ var sanitize = __webpack_require__(91211);
 
 
 
+
+/** Bumped on any incompatible change to aggregate.json (2: `comparison`); JSON Schema in schemas/aggregate.schema.json. */
+const AGGREGATE_SCHEMA_VERSION = 2;
 const STATUSES = new Set(['finished', 'error', 'stuck', 'timeout', 'budget_exceeded', 'cancelled', 'skipped']);
 const ATTEMPT_SUFFIX = /-attempt-(\d+)$/;
 /** Reads every result.json that `patterns` (globs, relative to `cwd`) match; never throws on a bad file. */
@@ -106,7 +133,7 @@ function renderAggregate(aggregate) {
     const perSuccess = aggregate.cost_per_success === null ? '—' : (0,describe/* formatCost */.BD)(aggregate.cost_per_success);
     lines.push('', `**${totals.cells} cells:** ${totals.finished} finished, ${failed} · **success rate** ${(aggregate.success_rate * 100).toFixed(1)}% · ` +
         `**cost** ${(0,describe/* formatCost */.BD)(totals.cost)} (${perSuccess} per success) · **tokens** ${count(totals.prompt_tokens)} prompt, ${count(totals.completion_tokens)} completion · ` +
-        `**run time** ${(0,log/* formatDuration */.a3)(totals.duration_seconds * 1000)} summed over cells`, '');
+        `**run time** ${(0,log/* formatDuration */.a3)(totals.duration_seconds * 1000)} summed over cells`, '', renderAggregateCharts(aggregate));
     return (0,sanitize/* safeToPost */.F$)(lines.join('\n'));
 }
 function writeAggregate(aggregate, file) {
@@ -171,8 +198,9 @@ function resultProblem(data) {
     if (!data || typeof data !== 'object' || Array.isArray(data))
         return 'is not a JSON object';
     const r = data;
-    if (r.schema_version !== result/* RESULT_SCHEMA_VERSION */.tS)
-        return `has schema_version ${JSON.stringify(r.schema_version) ?? 'missing'}, expected ${result/* RESULT_SCHEMA_VERSION */.tS}`;
+    // Version 2 only added fields: cells of an older action version still count.
+    if (r.schema_version !== 1 && r.schema_version !== result/* RESULT_SCHEMA_VERSION */.tS)
+        return `has schema_version ${JSON.stringify(r.schema_version) ?? 'missing'}, expected 1 or ${result/* RESULT_SCHEMA_VERSION */.tS}`;
     if (typeof r.status !== 'string' || !STATUSES.has(r.status))
         return `has an unknown status ${JSON.stringify(r.status) ?? '(none)'}`;
     for (const field of ['cost', 'prompt_tokens', 'completion_tokens', 'duration_seconds']) {
@@ -202,7 +230,7 @@ function summarise(cells) {
     const finished = cells.filter(c => c.status === 'finished').length;
     const cost = round(sum(c => c.cost), 6);
     return {
-        schema_version: 1,
+        schema_version: AGGREGATE_SCHEMA_VERSION,
         cells,
         totals: {
             cells: cells.length,
@@ -215,7 +243,8 @@ function summarise(cells) {
             duration_seconds: round(sum(c => c.durationSeconds), 1)
         },
         success_rate: cells.length ? round(finished / cells.length, 4) : 0,
-        cost_per_success: finished ? round(cost / finished, 6) : null
+        cost_per_success: finished ? round(cost / finished, 6) : null,
+        comparison: null
     };
 }
 const round = (n, digits) => Number(n.toFixed(digits));
@@ -230,6 +259,175 @@ const code = (text) => `\`${text.replace(/`/g, "'")}\``;
 const clip = (text) => (text.length > 200 ? `${text.slice(0, 199)}…` : text);
 const escapeHtml = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const tableCell = (text) => text.replace(/\s+/g, ' ').replace(/\|/g, '\\|');
+
+;// CONCATENATED MODULE: ./src/modes/baseline.ts
+
+
+
+
+
+
+/**
+ * A night's aggregate against a baseline (typically last night's aggregate.json): which cells
+ * regressed, got fixed, appeared or vanished, and whose cost moved past a threshold.
+ */
+/** aggregate.json versions a baseline may have: 2 only added `comparison` to 1. */
+const READABLE_VERSIONS = new Set([1, 2]);
+/** The baseline that `pattern` (a path or glob, relative to `cwd`) names; the newest file when several match. */
+async function readBaseline(pattern, cwd) {
+    const files = await findFiles([pattern], cwd);
+    if (!files.length)
+        return { problem: `no file matches baseline '${pattern}'`, found: false };
+    const dated = await Promise.all(files.map(async (file) => ({ file, mtime: (await (0,promises_.stat)(file)).mtimeMs })));
+    const { file } = dated.sort((a, b) => b.mtime - a.mtime)[0];
+    let data;
+    try {
+        data = JSON.parse(await (0,promises_.readFile)(file, 'utf8'));
+    }
+    catch (err) {
+        return { problem: `${file} cannot be read as JSON (${err.message})`, found: true };
+    }
+    const problem = baselineProblem(data);
+    return problem ? { problem: `${file} ${problem}`, found: true } : { aggregate: data, file };
+}
+function baselineProblem(data) {
+    if (!data || typeof data !== 'object' || Array.isArray(data))
+        return 'is not a JSON object';
+    const d = data;
+    if (!READABLE_VERSIONS.has(d.schema_version)) {
+        return `has schema_version ${JSON.stringify(d.schema_version) ?? '(none)'}; this action reads aggregate.json versions ${[...READABLE_VERSIONS].join(' and ')}`;
+    }
+    if (!Array.isArray(d.cells))
+        return 'has no cells';
+    for (const cell of d.cells) {
+        const numbers = ['cost', 'promptTokens', 'completionTokens', 'durationSeconds'].every(k => typeof cell?.[k] === 'number');
+        if (typeof cell?.cell !== 'string' || typeof cell.status !== 'string' || !numbers)
+            return `has a cell that is not one of aggregate.json (${JSON.stringify(cell).slice(0, 80)})`;
+    }
+    return undefined;
+}
+/** Compares `now` with `then`, cell by cell (by name), in `now`'s order with vanished cells last. */
+function compareAggregates(now, then, options) {
+    const before = new Map(then.cells.map(c => [c.cell, c]));
+    const tonight = new Set(now.cells.map(c => c.cell));
+    const cells = [
+        ...now.cells.map(c => compareCell(c.cell, before.get(c.cell), c, options.thresholdPercent)),
+        ...then.cells.filter(c => !tonight.has(c.cell)).map(c => compareCell(c.cell, c, undefined, options.thresholdPercent))
+    ];
+    const named = (test) => cells.filter(test).map(c => c.cell);
+    return {
+        baseline_file: options.baselineFile,
+        cost_change_threshold_percent: options.thresholdPercent,
+        regressed: named(c => c.change === 'regressed'),
+        fixed: named(c => c.change === 'fixed'),
+        new_cells: named(c => c.change === 'new'),
+        vanished: named(c => c.change === 'vanished'),
+        cost_changes: named(c => c.cost_flagged),
+        totals: { then: nightTotals(then), now: nightTotals(now) },
+        cells
+    };
+}
+function compareCell(cell, then, now, thresholdPercent) {
+    const side = (c) => c ? { status: c.status, cost: c.cost, tokens: c.promptTokens + c.completionTokens, duration_seconds: c.durationSeconds } : null;
+    const change = !then
+        ? 'new'
+        : !now
+            ? 'vanished'
+            : then.status === 'finished' && now.status !== 'finished'
+                ? 'regressed'
+                : then.status !== 'finished' && now.status === 'finished'
+                    ? 'fixed'
+                    : 'same';
+    const costChange = then && now ? baseline_round(now.cost - then.cost, 6) : null;
+    const percent = then && now && then.cost > 0 ? baseline_round(((now.cost - then.cost) / then.cost) * 100, 1) : null;
+    return {
+        cell,
+        change,
+        then: side(then),
+        now: side(now),
+        cost_change: costChange,
+        cost_change_percent: percent,
+        cost_flagged: percent !== null && Math.abs(percent) > thresholdPercent
+    };
+}
+function nightTotals(aggregate) {
+    const { cells, finished, cost } = aggregate.totals;
+    return { cells, finished, success_rate: aggregate.success_rate, cost };
+}
+/** Markdown: what changed first (regressions, fixes, new, vanished, cost changes), the totals, a chart, then every cell. */
+function renderComparison(comparison) {
+    const { totals } = comparison;
+    const byName = new Map(comparison.cells.map(c => [c.cell, c]));
+    const lines = ['## OpenHands matrix: what changed since the baseline', '', `Baseline: ${baseline_code(comparison.baseline_file)}`, ''];
+    const list = (title, names, describe) => {
+        if (!names.length)
+            return;
+        lines.push(`**${title} (${names.length})**`, '', ...names.map(name => `- ${baseline_code(name)}: ${describe(byName.get(name))}`), '');
+    };
+    list('❌ Regressed', comparison.regressed, c => `${c.then.status} → ${c.now.status}`);
+    list('✅ Fixed', comparison.fixed, c => `${c.then.status} → ${c.now.status}`);
+    list('🆕 New', comparison.new_cells, c => `${c.now.status}, ${(0,describe/* formatCost */.BD)(c.now.cost)}`);
+    list('👻 Vanished', comparison.vanished, c => `was ${c.then.status}, ${(0,describe/* formatCost */.BD)(c.then.cost)}`);
+    list(`💸 Cost changed by more than ${comparison.cost_change_threshold_percent}%`, comparison.cost_changes, c => `${costThenNow(c)}`);
+    if (![comparison.regressed, comparison.fixed, comparison.new_cells, comparison.vanished, comparison.cost_changes].some(l => l.length)) {
+        lines.push('No cell regressed, got fixed, appeared, vanished or changed its cost beyond the threshold.', '');
+    }
+    lines.push(`**Success rate** ${percent(totals.then.success_rate)} → ${percent(totals.now.success_rate)} ` +
+        `(${totals.then.finished} of ${totals.then.cells} → ${totals.now.finished} of ${totals.now.cells}) · ` +
+        `**total cost** ${(0,describe/* formatCost */.BD)(totals.then.cost)} → ${(0,describe/* formatCost */.BD)(totals.now.cost)}${signedPercent(totals.then.cost, totals.now.cost)}`, '', renderComparisonCharts(comparison), '| Cell | Change | Status then → now | Cost then | Cost now | Cost change | Tokens then → now | Duration then → now |', '|---|---|---|---:|---:|---:|---:|---:|');
+    for (const c of comparison.cells) {
+        const row = [
+            baseline_code(c.cell),
+            CHANGE_LABEL[c.change],
+            `${c.then?.status ?? '—'} → ${c.now?.status ?? '—'}`,
+            c.then ? (0,describe/* formatCost */.BD)(c.then.cost) : '—',
+            c.now ? (0,describe/* formatCost */.BD)(c.now.cost) : '—',
+            c.cost_change === null
+                ? '—'
+                : `${c.cost_change >= 0 ? '+' : '−'}${(0,describe/* formatCost */.BD)(Math.abs(c.cost_change))}${c.cost_change_percent === null ? '' : ` (${signed(c.cost_change_percent)}%)`}${c.cost_flagged ? ' 💸' : ''}`,
+            `${c.then ? baseline_count(c.then.tokens) : '—'} → ${c.now ? baseline_count(c.now.tokens) : '—'}`,
+            `${c.then ? (0,log/* formatDuration */.a3)(c.then.duration_seconds * 1000) : '—'} → ${c.now ? (0,log/* formatDuration */.a3)(c.now.duration_seconds * 1000) : '—'}`
+        ];
+        lines.push(`| ${row.map(cell => cell.replace(/\|/g, '\\|')).join(' | ')} |`);
+    }
+    lines.push('');
+    return (0,sanitize/* safeToPost */.F$)(lines.join('\n'));
+}
+/** Cost per cell then (line) and now (bars), and each night's cells as bars, red when not finished. */
+function renderComparisonCharts(comparison) {
+    const cells = comparison.cells;
+    const cost = (0,mermaid/* barChart */.S9)('Cost per cell, bars tonight, line the baseline (USD)', cells.map(c => c.cell), 'USD', [
+        { kind: 'bar', values: cells.map(c => c.now?.cost ?? 0) },
+        { kind: 'line', values: cells.map(c => c.then?.cost ?? 0) }
+    ]);
+    const night = (pick) => cells.flatMap(c => {
+        const side = pick(c);
+        return side ? [{ label: `${c.cell} (${side.status})`, startMs: 0, endMs: side.duration_seconds * 1000, failed: side.status !== 'finished' }] : [];
+    });
+    const success = (0,mermaid/* gantt */.VM)('Cells then and now: run time, red when not finished', [
+        { name: 'Baseline', tasks: night(c => c.then) },
+        { name: 'Tonight', tasks: night(c => c.now) }
+    ]);
+    return (0,mermaid/* fence */.EU)(cost) + (0,mermaid/* fence */.EU)(success);
+}
+const CHANGE_LABEL = {
+    regressed: '❌ regressed',
+    fixed: '✅ fixed',
+    new: '🆕 new',
+    vanished: '👻 vanished',
+    same: ''
+};
+function costThenNow(c) {
+    return `${(0,describe/* formatCost */.BD)(c.then.cost)} → ${(0,describe/* formatCost */.BD)(c.now.cost)} (${signed(c.cost_change_percent)}%)`;
+}
+function signedPercent(then, now) {
+    return then > 0 ? ` (${signed(baseline_round(((now - then) / then) * 100, 1))}%)` : '';
+}
+const signed = (n) => (n > 0 ? `+${n}` : n < 0 ? `−${Math.abs(n)}` : '±0');
+const percent = (rate) => `${(rate * 100).toFixed(1)}%`;
+const baseline_round = (n, digits) => Number(n.toFixed(digits));
+const baseline_count = (n) => n.toLocaleString('en-US');
+const baseline_code = (text) => `\`${text.replace(/`/g, "'")}\``;
 
 ;// CONCATENATED MODULE: ./src/modes/sweep.ts
 
@@ -335,24 +533,65 @@ const sweep_tableCell = (text) => text.replace(/\s+/g, ' ').replace(/\|/g, '\\|'
 
 
 
-/** `mode: aggregate`: one table of the matrix's result.json files, in the summary, aggregate.json and (on PR events) the comment. */
+
+
+/**
+ * `mode: aggregate`: one table of the matrix's result.json files, compared with a baseline when
+ * one is given, in the summary, aggregate.json (also uploaded as the job's artifact, tomorrow's
+ * baseline) and (on PR events) the comment.
+ */
 async function aggregateMode(settings, workspace) {
     const aggregate = await aggregateResults({ patterns: settings.aggregate.patterns, expectedCells: settings.aggregate.expectedCells, cwd: workspace });
+    const { baseline: pattern } = settings.aggregate;
+    const baseline = pattern ? await compareWithBaseline(aggregate, pattern, settings, workspace) : {};
     (0,external_node_fs_.mkdirSync)(settings.outputDir, { recursive: true });
     const file = (0,external_node_path_.join)(settings.outputDir, 'aggregate.json');
     writeAggregate(aggregate, file);
     core/* setOutput */.uH(outputs/* Output */.k.aggregateFile, file);
-    const markdown = renderAggregate(aggregate);
+    const markdown = (aggregate.comparison ? renderComparison(aggregate.comparison) : '') + renderAggregate(aggregate);
     await (0,summary/* write */.M9)(markdown);
     const { totals } = aggregate;
     (0,log/* info */.pq)(`${totals.cells} cells: ${totals.finished} finished, ${totals.failed} failed (${totals.missing} missing); total cost ${(0,describe/* formatCost */.BD)(totals.cost)}. Written to ${file}.`);
+    if (settings.uploadArtifacts)
+        await (0,artifacts/* uploadRunArtifact */.n)({ name: settings.artifactName, files: [file], rootDirectory: settings.outputDir, runUrl: settings.github.runUrl });
     const { commentOn, token, repository, cellKey } = settings.github;
     if (commentOn !== null) {
         const comment = new sticky_comment/* StickyComment */.H({ token, repository, issueNumber: commentOn, marker: (0,report_comment/* commentMarker */.Ql)(`aggregate-${cellKey}`) });
-        await (0,timing/* withDeadline */.NE)(comment.finish(`${(0,report_comment/* commentMarker */.Ql)(`aggregate-${cellKey}`)}\n${markdown}`), 30_000);
+        await (0,timing/* withDeadline */.NE)(comment.finish(fitComment(`${(0,report_comment/* commentMarker */.Ql)(`aggregate-${cellKey}`)}\n${markdown}`)), 30_000);
         if (comment.url)
             core/* setOutput */.uH(outputs/* Output */.k.commentUrl, comment.url);
     }
+    if (baseline.failure)
+        (0,log/* fail */.fJ)(baseline.failure);
+}
+/** Sets `aggregate.comparison`; returns the step's failure under fail-on-regression. A baseline that cannot be used only warns otherwise. */
+async function compareWithBaseline(aggregate, pattern, settings, workspace) {
+    const { costChangeThreshold, failOnRegression } = settings.aggregate;
+    const read = await readBaseline(pattern, workspace);
+    if ('problem' in read) {
+        // No baseline at all (the first night, an expired artifact) is no reason to fail; a broken one is, when asked.
+        (0,log/* warning */.$e)(`Not compared with a baseline: ${read.problem}. The aggregate below is this run's alone.`);
+        return read.found && failOnRegression ? { failure: `fail-on-regression: the baseline cannot be used (${read.problem}).` } : {};
+    }
+    const comparison = compareAggregates(aggregate, read.aggregate, { baselineFile: read.file, thresholdPercent: costChangeThreshold });
+    aggregate.comparison = comparison;
+    const { then, now } = comparison.totals;
+    (0,log/* info */.pq)(`Compared with ${read.file}: ${comparison.regressed.length} regressed, ${comparison.fixed.length} fixed, ${comparison.new_cells.length} new, ` +
+        `${comparison.vanished.length} vanished, ${comparison.cost_changes.length} cost changes over ${costChangeThreshold}%; ` +
+        `success ${then.finished}/${then.cells} → ${now.finished}/${now.cells}, cost ${(0,describe/* formatCost */.BD)(then.cost)} → ${(0,describe/* formatCost */.BD)(now.cost)}.`);
+    if (failOnRegression && comparison.regressed.length)
+        return { failure: `Regressed against the baseline: ${comparison.regressed.join(', ')}.` };
+    return {};
+}
+/** GitHub refuses comments over 65 536 characters: the pictures go first, then the table is cut. */
+function fitComment(body) {
+    if (body.length <= report_comment/* COMMENT_LIMIT */.W$)
+        return body;
+    const plain = body.replace(/```mermaid\n[\s\S]*?\n```\n\n?/g, '');
+    if (plain.length <= report_comment/* COMMENT_LIMIT */.W$)
+        return plain;
+    const note = '\n\n… (cut to fit a comment; the whole table is in the step summary and aggregate.json)\n';
+    return plain.slice(0, report_comment/* COMMENT_LIMIT */.W$ - note.length) + note;
 }
 /** `mode: sweep`: stops this repository's runtimes older than sweep-older-than (a dry run by default). */
 async function sweepMode(settings) {
