@@ -164,7 +164,7 @@ describe('inputs that are legal but odd', () => {
     for (const dir of ['/', '//', '/usr', '/etc/', '/proc/1', '/tmp']) {
       expect(() => readSettings(reader({ ...valid, 'working-dir': dir }), ctx())).toThrowError(/Input 'working-dir' must be a project directory/)
     }
-    expect(readSettings(reader({ ...valid, 'working-dir': '/workspace' }), ctx()).workingDir).toBe('/workspace')
+    expect(readSettings(reader({ ...valid, 'working-dir': '/srv/app' }), ctx()).workingDir).toBe('/srv/app')
     expect(readSettings(reader({ ...valid, 'working-dir': '/home/user/project' }), ctx()).workingDir).toBe('/home/user/project')
   })
 

@@ -71,7 +71,7 @@ describe('redaction keeps structure, numbers and keys', () => {
   })
 
   it('the summary and the comment keep their numbers', () => {
-    expect(renderSummary(result())).toContain('20600 prompt, 2060 completion')
+    expect(renderSummary(result())).toContain('20,600 prompt, 2,060 completion')
     expect(renderSummary(result())).toContain('The PIN is ***.')
     const comment = renderFinalComment(commentMarker('k'), result(), {})
     expect(comment).toContain('20,600 prompt · 2,060 completion')
