@@ -18,11 +18,13 @@ export interface ConversationOutcome {
   error?: string
   /** The final message of the last turn. */
   finalMessage: string
-  /** Over the whole conversation, every turn and every LLM. */
+  /** This run's share: every turn and every LLM (of a continued conversation, what this attempt added). */
   totals: Totals
   turns: TurnResult[]
   /** The same totals for each LLM usage id (agent, condenser, ...). */
   usage: LlmUsage[]
+  /** A conversation an earlier attempt (or another run) began: its totals over every attempt. */
+  continued?: { conversationTotals: Totals }
 }
 
 /** One message and the run it started: the prompt is turn 1, each follow-up one more. */
@@ -48,6 +50,10 @@ export interface LlmUsage {
 }
 
 export interface ConversationHooks {
+  /** A conversation to go on with instead of creating one (input conversation-id, or resume on a re-run). */
+  existing?: ConversationState & { id: string }
+  /** What the checkout uploaded was: kept in the conversation's tags, so that a later attempt can diff against it. */
+  base?: { tree: string; commit: string | null }
   onConversationId(id: string): void
   /** Asked when the agent server stops answering: true if the runtime itself is gone. */
   runtimeGone(signal: AbortSignal): Promise<boolean>
@@ -68,7 +74,7 @@ const COLLECT_BUDGET_MS = 30_000
 const CANCEL_BUDGET_MS = 2_000
 
 /** The conversation request: the default agent with terminal, file_editor and task_tracker (protocol.md B.4, B.5). */
-export function conversationRequest(settings: Settings): Record<string, unknown> {
+export function conversationRequest(settings: Settings, base?: ConversationHooks['base']): Record<string, unknown> {
   const { agent } = settings
   return {
     agent:
@@ -82,7 +88,9 @@ export function conversationRequest(settings: Settings): Record<string, unknown>
     stuck_detection: true,
     confirmation_policy: { kind: 'NeverConfirm' },
     // The server titles new conversations with an extra call on the agent's LLM, which counts toward max-cost (protocol-notes.md).
-    autotitle: false
+    autotitle: false,
+    // Tag keys are lower-case letters and digits; releases without tags ignore them.
+    ...(base ? { tags: { [BASE_TREE_TAG]: base.tree, ...(base.commit ? { [BASE_COMMIT_TAG]: base.commit } : {}) } } : {})
   }
 }
 
@@ -103,6 +111,9 @@ function openhandsAgent(settings: Settings, condenser: boolean): Record<string, 
   }
 }
 
+export const BASE_TREE_TAG = 'ohrrbasetree'
+export const BASE_COMMIT_TAG = 'ohrrbasecommit'
+
 /**
  * ACP conversations were created and read under /api/acp/conversations from v1.15.0 until
  * v1.27.0, and under /api/conversations since (protocol.md §G): chosen by version, the other
@@ -112,9 +123,11 @@ async function createConversation(
   server: AgentServer,
   capabilities: Capabilities,
   settings: Settings,
-  signal: AbortSignal
+  signal: AbortSignal,
+  base?: ConversationHooks['base'],
+  existingId?: string
 ): Promise<ConversationState & { id: string }> {
-  const request = conversationRequest(settings)
+  const request = { ...conversationRequest(settings, base), ...(existingId ? { conversation_id: existingId } : {}) }
   if (settings.agent.kind !== 'acp') return server.createConversation(request, CONVERSATIONS, signal)
   const routes = capabilities.acpRoutes ? [ACP_CONVERSATIONS, CONVERSATIONS] : [CONVERSATIONS, ACP_CONVERSATIONS]
   try {
@@ -160,10 +173,15 @@ async function runWithin(
   limit: Deadline
 ): Promise<ConversationOutcome> {
   const { signal } = hooks
-  const conversation = await createConversation(server, capabilities, settings, limit.signal)
+  // An existing conversation is attached by creating it again with its id (200, as the SDK's client reconnects):
+  // after a restart the server reads it back from disk but serves its events only once it is loaded.
+  const conversation = await createConversation(server, capabilities, settings, limit.signal, hooks.base, hooks.existing?.id)
   const id = conversation.id
   hooks.onConversationId(id)
-  info(`Conversation ${id} created in ${settings.workingDir}.`)
+  // What the conversation had cost before this run: a continued one's earlier attempts.
+  const prior = totalsOf(hooks.existing?.stats)
+  if (hooks.existing) info(`Continuing conversation ${id} (${hooks.existing.execution_status ?? 'unknown'}, ${formatCost(prior.cost)} so far).`)
+  else info(`Conversation ${id} created in ${settings.workingDir}.`)
   const secretNames = Object.keys(settings.sandboxSecrets)
   if (secretNames.length) {
     await server.updateSecrets(id, settings.sandboxSecrets, limit.signal)
@@ -193,14 +211,21 @@ async function runWithin(
     let ending: Ending = 'ended'
     let failure: string | undefined
     const turns: TurnResult[] = []
-    const messages = [settings.prompt, ...settings.followUps]
+    // Continued with no new message: run it on where it stopped, unless it has finished.
+    const resumeOnly = hooks.existing !== undefined && !settings.prompt
+    const messages: Array<string | null> = resumeOnly
+      ? hooks.existing?.execution_status === 'finished'
+        ? []
+        : [null]
+      : [settings.prompt, ...settings.followUps]
+    if (resumeOnly && messages.length === 0) info('The conversation has finished and there is no new prompt: nothing to run.')
     try {
       await stream.open(limit.signal)
       for (const [index, message] of messages.entries()) {
         const before = totalsOf(watcher.stats)
         const startedAt = new Date()
         log.startTurn()
-        if (index > 0) info(`Follow-up ${index} of ${messages.length - 1}: ${message.split('\n')[0].slice(0, 120)}`)
+        if (index > 0 && message) info(`Follow-up ${index} of ${messages.length - 1}: ${message.split('\n')[0].slice(0, 120)}`)
         ending = await followRun({ server, settings, log, id, stream, watcher, waker, hooks, limit, overBudget, fatal: () => fatal }, message)
         const status = statusOf(ending, watcher.ended)
         const after = totalsOf(watcher.stats)
@@ -233,9 +258,10 @@ async function runWithin(
         finalMessage = await withDeadline(Promise.race([response, afterAbort(signal, 1_000)]), budget)
       }
     }
-    const status = statusOf(ending, watcher.ended)
+    const status = messages.length === 0 && ending === 'ended' ? 'finished' : statusOf(ending, watcher.ended)
     finalMessage = finalMessage || log.lastFinishMessage || log.lastAgentMessage || ''
-    const totals = totalsOf(watcher.stats)
+    const conversationTotals = totalsOf(watcher.stats)
+    const totals = minus(conversationTotals, prior)
     const lastTurn = turns.at(-1)
     if (lastTurn) {
       // The settled stats come after the last run: its share is what the earlier turns did not use.
@@ -256,7 +282,8 @@ async function runWithin(
       finalMessage,
       totals,
       turns,
-      usage: usageOf(watcher.stats)
+      usage: usageOf(watcher.stats, hooks.existing?.stats),
+      ...(hooks.existing ? { continued: { conversationTotals } } : {})
     }
   } finally {
     stream.close()
@@ -285,9 +312,13 @@ interface RunContext {
 }
 
 /** Sends one message, runs, and waits for the run's end, a limit (`limit`: the whole conversation's timeout-minutes) or a cancel. */
-async function followRun({ server, settings, log, id, stream, watcher, waker, hooks, limit, overBudget, fatal }: RunContext, message: string): Promise<Ending> {
+/** `message` null: run on without a new message (a continued conversation that was interrupted or paused). */
+async function followRun(
+  { server, settings, log, id, stream, watcher, waker, hooks, limit, overBudget, fatal }: RunContext,
+  message: string | null
+): Promise<Ending> {
   const { signal } = hooks
-  await server.sendMessage(id, message, limit.signal)
+  if (message !== null) await server.sendMessage(id, message, limit.signal)
   waker.rearm()
   watcher.runRequested()
   await server.run(id, limit.signal)
@@ -370,18 +401,31 @@ function round(cost: number): number {
   return Number(cost.toFixed(6))
 }
 
-function usageOf(stats: ConversationStats | undefined): LlmUsage[] {
+/** Per usage id, less what `prior` (a continued conversation's state when this run began) had already counted. */
+function usageOf(stats: ConversationStats | undefined, prior?: ConversationStats): LlmUsage[] {
   return Object.entries(stats?.usage_to_metrics ?? {}).map(([usageId, metrics]) => {
     const usage = metrics?.accumulated_token_usage ?? {}
+    const before = prior?.usage_to_metrics?.[usageId]
+    const earlier = before?.accumulated_token_usage ?? {}
     return {
       usage_id: usageId,
       model: metrics?.model_name ?? null,
-      cost: round(metrics?.accumulated_cost ?? 0),
-      prompt_tokens: usage.prompt_tokens ?? 0,
-      completion_tokens: usage.completion_tokens ?? 0,
-      cache_read_tokens: usage.cache_read_tokens ?? 0
+      cost: round((metrics?.accumulated_cost ?? 0) - (before?.accumulated_cost ?? 0)),
+      prompt_tokens: (usage.prompt_tokens ?? 0) - (earlier.prompt_tokens ?? 0),
+      completion_tokens: (usage.completion_tokens ?? 0) - (earlier.completion_tokens ?? 0),
+      cache_read_tokens: (usage.cache_read_tokens ?? 0) - (earlier.cache_read_tokens ?? 0)
     }
   })
+}
+
+function minus(a: Totals, b: Totals): Totals {
+  return {
+    cost: round(a.cost - b.cost),
+    promptTokens: a.promptTokens - b.promptTokens,
+    completionTokens: a.completionTokens - b.completionTokens,
+    cacheReadTokens: a.cacheReadTokens - b.cacheReadTokens,
+    cacheWriteTokens: a.cacheWriteTokens - b.cacheWriteTokens
+  }
 }
 
 function statusOf(ending: Ending, executionStatus: string | undefined): RunStatus {

@@ -7,6 +7,8 @@ export interface GithubContext {
   sha: string
   repository: string
   runId: string
+  /** GITHUB_RUN_ATTEMPT: 1, then 2, 3 … on each re-run of the same run. */
+  runAttempt: number
   job: string
   workflow: string
   serverUrl: string
@@ -21,6 +23,7 @@ export function readGithubContext(env: NodeJS.ProcessEnv = process.env): GithubC
     sha: env.GITHUB_SHA ?? '',
     repository: env.GITHUB_REPOSITORY ?? '',
     runId: env.GITHUB_RUN_ID ?? '',
+    runAttempt: Math.max(1, Number.parseInt(env.GITHUB_RUN_ATTEMPT ?? '1', 10) || 1),
     job: env.GITHUB_JOB ?? '',
     workflow: env.GITHUB_WORKFLOW ?? '',
     serverUrl: (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, ''),

@@ -45,6 +45,8 @@ export const Input = {
   acpCommand: 'acp-command',
   acpModel: 'acp-model',
   condenser: 'condenser',
+  conversationId: 'conversation-id',
+  resume: 'resume',
   dryRun: 'dry-run',
   followUp: 'follow-up',
   mode: 'mode',
@@ -82,7 +84,10 @@ export interface Settings {
     failOnRegression: boolean
   }
   sweep: { olderThanMinutes: number; dryRun: boolean }
+  /** Empty when the run continues a conversation without a new message. */
   prompt: string
+  /** Go on with a conversation of the runtime instead of creating one: the one named, or on a re-run (`resume`) the runtime's latest. */
+  continuation: { conversationId: string | null; resume: boolean; attempt: number }
   /** Further messages, each sent once the previous run has finished. */
   followUps: string[]
   /** Validate, check the image, run the gate, render: provision nothing. */
@@ -206,8 +211,17 @@ export function readSettings(read: Read = name => core.getInput(name), ctx: Gith
       dryRun: check(() => boolean(Input.sweepDryRun, read(Input.sweepDryRun) || 'true'))
     },
     // Text a stranger may have written reaches the model: drop what a reviewer cannot see.
+    continuation: {
+      conversationId: check(() => optional(read(Input.conversationId), conversationUuid)),
+      resume: check(() => boolean(Input.resume, read(Input.resume) || 'false')),
+      attempt: ctx.runAttempt
+    },
     prompt: running
-      ? check(() => (GATED_EVENTS.has(ctx.eventName) ? stripHiddenContent(readPrompt(read, ctx.workspace)) : readPrompt(read, ctx.workspace)))
+      ? check(() => {
+          const continuing = Boolean(read(Input.conversationId).trim()) || read(Input.resume).trim() === 'true'
+          const prompt = readPrompt(read, ctx.workspace, continuing)
+          return GATED_EVENTS.has(ctx.eventName) ? stripHiddenContent(prompt) : prompt
+        })
       : '',
     followUps: running ? check(() => followUps(read(Input.followUp))) : [],
     dryRun: check(() => boolean(Input.dryRun, read(Input.dryRun) || 'false')),
@@ -369,10 +383,12 @@ function artifactName(job: string, cell: string): string {
   return ['openhands', job || 'run', key].filter(Boolean).join('-')
 }
 
-function readPrompt(read: Read, workspace: string): string {
+/** `optional`: a run that continues a conversation may send no new message. */
+function readPrompt(read: Read, workspace: string, optional = false): string {
   const inline = read(Input.prompt)
   const file = read(Input.promptFile)
   if (inline && file) throw new Error(`Inputs '${Input.prompt}' and '${Input.promptFile}' are exclusive: give one of them.`)
+  if (!inline && !file && optional) return ''
   if (!inline && !file) throw new Error(`Input '${Input.prompt}' or '${Input.promptFile}' is required: the task for the agent.`)
   if (inline) return inline
   const path = resolve(workspace, file)
@@ -491,6 +507,15 @@ function workingDir(name: string, value: string): string {
 function isClearTextToRemote(url: string): boolean {
   const { protocol, hostname } = new URL(url)
   return protocol === 'http:' && !/^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(hostname)
+}
+
+/** A conversation id as the agent server gives it (dashed) or stores it (32 hex digits). */
+function conversationUuid(value: string): string {
+  const id = value.trim().toLowerCase()
+  if (!/^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/.test(id)) {
+    throw new Error(`Input '${Input.conversationId}' must be a conversation id (a UUID, as the output conversation-id gives it); got '${value}'.`)
+  }
+  return id
 }
 
 // name[:tag][@digest], lower-case repository path as OCI requires.

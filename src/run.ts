@@ -20,6 +20,7 @@ import { provisionRuntime, startRequest } from './runtime/provision.js'
 import { findSessionRuntime, releaseRuntime } from './runtime/release.js'
 import { markRuntimeReleased, saveConversationId, saveOutputDir, saveRuntimeId, saveSession } from './state.js'
 import { DeadlineError, withinDeadline } from './timing.js'
+import { conversationToContinue, continuedBase } from './continuation.js'
 import { applyChanges, downloadChanges, uploadWorkspace, type Changes } from './workspace.js'
 
 /** After a cancel, what is left of the runner's 7.5 s goes to the final comment; the post step uploads the artifact. */
@@ -97,12 +98,18 @@ export async function runMain(): Promise<void> {
     const capabilities = await server.capabilities(signal)
     info(`Agent server version ${capabilities.version}.`)
     const { workspace } = settings
-    const repo = await timed(workspace.checkout ? 'Uploading the checkout' : 'Preparing the working directory', () =>
-      uploadWorkspace(server, capabilities, { checkout: workspace.checkout, workingDir: settings.workingDir, limitMb: workspace.limitMb, signal })
-    )
+    const existing = await conversationToContinue(server, capabilities, settings.continuation, signal)
+    // A continued conversation's working directory is as its last attempt left it: nothing is uploaded over it.
+    const repo = existing
+      ? await continuedBase(server, settings.workingDir, existing, signal)
+      : await timed(workspace.checkout ? 'Uploading the checkout' : 'Preparing the working directory', () =>
+          uploadWorkspace(server, capabilities, { checkout: workspace.checkout, workingDir: settings.workingDir, limitMb: workspace.limitMb, signal })
+        )
     baseCommit = repo.baseCommit
     outcome = await timed('Running the agent', () =>
       runConversation(server, capabilities, settings, log, {
+        existing,
+        base: { tree: repo.baseTree, commit: repo.baseCommit },
         onConversationId: id => {
           conversationId = id
           saveConversationId(id)

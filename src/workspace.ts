@@ -12,7 +12,7 @@ import { formatDuration, info } from './log.js'
 const run = promisify(execFile)
 
 /** git's empty tree: the base when there was no checkout to upload. */
-const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904'
+export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904'
 const MB = 1024 * 1024
 
 export interface SandboxRepo {

@@ -77,6 +77,29 @@ export class AgentServer {
     return reply.body
   }
 
+  /** A conversation of this server by id, under either route of its release; undefined when it has none of that id. */
+  async findConversation(id: string, routes: string[], signal?: AbortSignal): Promise<(ConversationState & { id: string }) | undefined> {
+    for (const route of routes) {
+      const reply = await this.call<ConversationState>('GET', `${route}/${id}`, { accept: [404], signal })
+      if (reply.status === 404) continue
+      this.conversationsRoute = route
+      return { ...reply.body, id: reply.body?.id ?? id }
+    }
+    return undefined
+  }
+
+  /** The conversation created last on this server (a re-run's runtime holds the earlier attempt's). */
+  async latestConversation(route: string, signal?: AbortSignal): Promise<(ConversationState & { id: string }) | undefined> {
+    const reply = await this.call<{ items?: Array<ConversationState & { id: string }> }>('GET', `${route}/search`, {
+      query: { limit: 1, sort_order: 'CREATED_AT_DESC' },
+      accept: [404],
+      signal
+    })
+    const latest = reply.status === 404 ? undefined : reply.body?.items?.[0]
+    if (latest) this.conversationsRoute = route
+    return latest
+  }
+
   async searchEvents(id: string, pageId: string | undefined, tuning?: Tuning): Promise<EventPage> {
     const reply = await this.call<EventPage>('GET', `/api/conversations/${id}/events/search`, {
       query: { limit: PAGE_LIMIT, page_id: pageId },

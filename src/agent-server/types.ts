@@ -30,6 +30,8 @@ export interface ConversationState {
   id?: string
   execution_status?: string
   stats?: ConversationStats
+  /** Set at creation; the action keeps there what a later attempt needs to continue (conversation.ts). */
+  tags?: Record<string, string>
 }
 
 export interface Totals {

@@ -1,7 +1,7 @@
 import { formatCost } from '../agent-server/describe.js'
 import { formatDuration } from '../log.js'
 import type { RunResult } from './result.js'
-import { renderChanges, renderTimeline, renderUsage } from './run-details.js'
+import { continuedLine, renderChanges, renderTimeline, renderUsage } from './run-details.js'
 import { safeToPost } from './sanitize.js'
 
 /** GitHub rejects comment bodies over 65 536 characters; keep a margin for the frame around the text. */
@@ -67,6 +67,7 @@ export function renderFinalComment(marker: string, result: RunResult, links: Com
     `| \`${result.status}\` | ${formatCost(result.cost)} | ${count(result.prompt_tokens)} prompt · ${count(result.completion_tokens)} completion · ${count(result.cache_read_tokens)} cache read | ${formatDuration(result.duration_seconds * 1000)} |`,
     ''
   ]
+  if (result.continued) head.push(`**${continuedLine(result)}**`, '')
   if (result.error) head.push(`**Error:** ${fenceIfMultiline(clip(safeToPost(result.error), MAX_ERROR))}`, '')
   if (result.status !== 'skipped') head.push(renderChanges(result, { collapsed: true, line: true, clean: safeToPost }))
   const pictures = [renderTimeline(result), renderUsage(result)].join('')

@@ -44,6 +44,13 @@ export interface RunResult {
   usage: LlmUsage[]
   /** The run's phases in order, with their durations. */
   phases: PhaseTiming[]
+  /** A continued conversation: its totals over every attempt (cost and tokens above are this run's). */
+  continued?: {
+    from_attempt: number | null
+    conversation_cost: number
+    conversation_prompt_tokens: number
+    conversation_completion_tokens: number
+  } | null
 }
 
 /** Written redacted: the agent may have printed a secret into its final message or error. */
@@ -101,7 +108,15 @@ export function buildResult(
     changes: run.changes ? diffStat(run.changes.files) : null,
     turns: outcome.turns ?? [],
     usage: outcome.usage ?? [],
-    phases: run.phases ?? []
+    phases: run.phases ?? [],
+    continued: outcome.continued
+      ? {
+          from_attempt: settings.continuation.conversationId ? null : settings.continuation.attempt - 1,
+          conversation_cost: Number(outcome.continued.conversationTotals.cost.toFixed(6)),
+          conversation_prompt_tokens: outcome.continued.conversationTotals.promptTokens,
+          conversation_completion_tokens: outcome.continued.conversationTotals.completionTokens
+        }
+      : null
   }
 }
 

@@ -127,3 +127,11 @@ export function count(n: number): string {
 
 const clip = (text: string): string => (text.length > 300 ? `${text.slice(0, 299)}…` : text)
 const code = (text: string): string => `\`${text.replace(/`/g, "'").replace(/\|/g, '\\|')}\``
+
+/** `Continued from attempt 1 · conversation $0.0123, 20,600 prompt + 410 completion tokens in all`, or '' for a new conversation. */
+export function continuedLine(result: RunResult): string {
+  const c = result.continued
+  if (!c) return ''
+  const from = c.from_attempt === null ? 'Continued conversation' : `Continued from attempt ${c.from_attempt}`
+  return `${from} · conversation ${formatCost(c.conversation_cost)}, ${count(c.conversation_prompt_tokens)} prompt + ${count(c.conversation_completion_tokens)} completion tokens in all (this run: ${formatCost(result.cost)})`
+}

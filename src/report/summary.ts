@@ -3,7 +3,7 @@ import { formatCost } from '../agent-server/describe.js'
 import { formatDuration, warning } from '../log.js'
 import { redact } from '../secrets.js'
 import type { RunResult } from './result.js'
-import { changesLine, count, renderChanges, renderTimeline, renderUsage } from './run-details.js'
+import { changesLine, continuedLine, count, renderChanges, renderTimeline, renderUsage } from './run-details.js'
 
 /** How each status reads in tables, summaries and comments. */
 export const STATUS_LABEL: Record<RunResult['status'], string> = {
@@ -32,6 +32,7 @@ export function renderSummary(result: RunResult): string {
   ]
   // Text is redacted field by field: the numbers stay what they are even when a short secret matches them.
   const lines = ['## OpenHands agent run', '', '| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${cell(v)} |`), '']
+  if (result.continued) lines.push(`**${continuedLine(result)}**`, '')
   if (result.error) lines.push(`**Error:** ${escapeHtml(redact(result.error))}`, '')
   // The changes, timeline and charts are built from the action's own values and escaped file names, not from the agent's prose.
   if (result.status !== 'skipped')

@@ -74,7 +74,8 @@ export class RealPod implements ApiRuntime {
   }
 
   async start(): Promise<void> {
-    this.port = await freePort()
+    // A resumed pod keeps its port: the URL the Runtime API handed out (and the proxy in front) stays valid.
+    this.port ||= await freePort()
     mkdirSync(join(this.dir, 'workspace'), { recursive: true })
     mkdirSync(join(this.dir, 'tmp', 'home'), { recursive: true })
     const { install } = this.options
@@ -171,10 +172,14 @@ export class RealPod implements ApiRuntime {
     return { runtime_id: this.runtimeId, url: this.url, session_api_key: this.sessionApiKey, status: this.status }
   }
 
-  /** A paused pod keeps its files (the conversation is on disk) but not its processes. */
+  /**
+   * A paused pod keeps its files (the conversation is on disk) but not its processes. The server
+   * is shut down as a pod's container is, with SIGTERM first: killed outright it would leave its
+   * conversations' owner leases held, and a restarted server would not serve them until they expire.
+   */
   async pause(): Promise<void> {
     if (this.status !== 'running') return
-    await this.kill()
+    await this.kill(true)
     this.status = 'paused'
     this.pausedAt = Date.now()
   }
@@ -199,11 +204,20 @@ export class RealPod implements ApiRuntime {
     return this.child !== undefined && this.exited === undefined
   }
 
-  private async kill(): Promise<void> {
+  private async kill(graceful = false): Promise<void> {
     clearInterval(this.healthTimer)
     const child = this.child
     if (!child || this.exited) return
     const gone = new Promise<void>(resolve => child.once('exit', () => resolve()))
+    // unshare's child is the server (the PID namespace's init); unshare exits when it does.
+    const server = graceful ? namespaceInit(child.pid) : undefined
+    if (server) {
+      process.kill(server, 'SIGTERM')
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+      await gone
+      clearTimeout(timer)
+      return
+    }
     child.kill('SIGKILL')
     await gone
   }
@@ -211,6 +225,15 @@ export class RealPod implements ApiRuntime {
   async dispose(): Promise<void> {
     await this.stop()
     rmSync(this.dir, { recursive: true, force: true })
+  }
+}
+
+function namespaceInit(pid: number | undefined): number | undefined {
+  try {
+    const first = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)[0]
+    return first ? Number(first) : undefined
+  } catch {
+    return undefined
   }
 }
 

@@ -11,6 +11,7 @@ const ctx = (over: Partial<GithubContext> = {}): GithubContext => ({
   sha: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
   repository: 'octo-org/octo-repo',
   runId: '4242',
+  runAttempt: 1,
   job: 'agent',
   workflow: 'agent',
   serverUrl: 'https://github.com',
