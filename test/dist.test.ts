@@ -25,7 +25,7 @@ describe('dist/', () => {
     } finally {
       rmSync(fresh, { recursive: true, force: true })
     }
-  }, 300_000)
+  }, 600_000)
 
   it.each(['main', 'post'])('%s bundle loads and runs under node', entry => {
     // With no inputs and no state: main fails on the first missing input, post has nothing to do.
