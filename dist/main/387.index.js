@@ -11,6 +11,7 @@ __webpack_require__.r(__webpack_exports__);
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
   aggregateMode: () => (/* binding */ aggregateMode),
+  fitComment: () => (/* binding */ fitComment),
   sweepMode: () => (/* binding */ sweepMode)
 });
 
