@@ -391,7 +391,8 @@ function renderComparison(comparison) {
         ];
         lines.push(`| ${row.map(cell => cell.replace(/\|/g, '\\|')).join(' | ')} |`);
     }
-    lines.push('');
+    // A blank line ends the table before whatever follows (the night's own table).
+    lines.push('', '');
     return (0,sanitize/* safeToPost */.F$)(lines.join('\n'));
 }
 /** Cost per cell then (line) and now (bars), and each night's cells as bars, red when not finished. */

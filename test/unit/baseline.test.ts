@@ -77,6 +77,7 @@ describe('compareAggregates', () => {
     expect([...order].sort((a, b) => a - b)).toEqual(order)
     expect(md).toContain('| `eval-d` | 👻 vanished | finished → — | $0.1000 | — | — | 21,325 → — | 1m 0s → — |')
     expect(md).toContain('| `eval-b` | ❌ regressed | finished → error |')
+    expect(md.endsWith(' |\n\n')).toBe(true)
   })
 
   it('says so when nothing changed', async () => {
