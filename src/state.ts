@@ -65,8 +65,6 @@ export interface SavedReport {
   conversationId?: string
   commentId?: number
   commentFinal: boolean
-  /** The artifact was uploaded. */
-  artifactUploaded: boolean
   /** Main is done with the artifact: uploaded, failed with a warning, turned off, or no artifact service to upload to. */
   artifactDone: boolean
 }
@@ -98,7 +96,6 @@ export function loadReport(): SavedReport | undefined {
     conversationId: core.getState(Key.conversationId) || undefined,
     commentId: commentId > 0 ? commentId : undefined,
     commentFinal: core.getState(Key.commentFinal) === 'true',
-    artifactUploaded: core.getState(Key.artifactUploaded) === 'true',
     artifactDone: core.getState(Key.artifactDone) === 'true'
   }
 }

@@ -11,6 +11,7 @@ __webpack_require__.r(__webpack_exports__);
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
   aggregateMode: () => (/* binding */ aggregateMode),
+  fitComment: () => (/* binding */ fitComment),
   sweepMode: () => (/* binding */ sweepMode)
 });
 
@@ -390,7 +391,8 @@ function renderComparison(comparison) {
         ];
         lines.push(`| ${row.map(cell => cell.replace(/\|/g, '\\|')).join(' | ')} |`);
     }
-    lines.push('');
+    // A blank line ends the table before whatever follows (the night's own table).
+    lines.push('', '');
     return (0,sanitize/* safeToPost */.F$)(lines.join('\n'));
 }
 /** Cost per cell then (line) and now (bars), and each night's cells as bars, red when not finished. */

@@ -180,7 +180,8 @@ export function renderComparison(comparison: Comparison): string {
     ]
     lines.push(`| ${row.map(cell => cell.replace(/\|/g, '\\|')).join(' | ')} |`)
   }
-  lines.push('')
+  // A blank line ends the table before whatever follows (the night's own table).
+  lines.push('', '')
   return safeToPost(lines.join('\n'))
 }
 

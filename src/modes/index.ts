@@ -67,7 +67,7 @@ async function compareWithBaseline(aggregate: Aggregate, pattern: string, settin
 }
 
 /** GitHub refuses comments over 65 536 characters: the pictures go first, then the table is cut. */
-function fitComment(body: string): string {
+export function fitComment(body: string): string {
   if (body.length <= COMMENT_LIMIT) return body
   const plain = body.replace(/```mermaid\n[\s\S]*?\n```\n\n?/g, '')
   if (plain.length <= COMMENT_LIMIT) return plain

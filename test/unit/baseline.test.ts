@@ -4,6 +4,8 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { aggregateResults, writeAggregate, type Aggregate } from '../../src/modes/aggregate.js'
 import { compareAggregates, readBaseline, renderComparison } from '../../src/modes/baseline.js'
+import { fitComment } from '../../src/modes/index.js'
+import { COMMENT_LIMIT } from '../../src/report/comment.js'
 import { LAST_NIGHT, sampleResult, TONIGHT, type Night } from '../harness/fixtures.js'
 
 let dir: string
@@ -75,6 +77,7 @@ describe('compareAggregates', () => {
     expect([...order].sort((a, b) => a - b)).toEqual(order)
     expect(md).toContain('| `eval-d` | 👻 vanished | finished → — | $0.1000 | — | — | 21,325 → — | 1m 0s → — |')
     expect(md).toContain('| `eval-b` | ❌ regressed | finished → error |')
+    expect(md.endsWith(' |\n\n')).toBe(true)
   })
 
   it('says so when nothing changed', async () => {
@@ -114,5 +117,20 @@ describe('readBaseline', () => {
 
   it('says when nothing matches', async () => {
     expect(await readBaseline('baseline/**/aggregate.json', dir)).toEqual({ found: false, problem: "no file matches baseline 'baseline/**/aggregate.json'" })
+  })
+})
+
+describe('the aggregate comment', () => {
+  it('drops the pictures, then cuts the table, to stay under GitHub’s limit', () => {
+    const picture = `\`\`\`mermaid\npie title x\n${'  "a" : 1\n'.repeat(1_000)}\`\`\`\n\n`
+    const table = '| `cell` | ✅ finished |\n'
+    expect(fitComment(picture + table)).toBe(picture + table)
+    const big = picture + table.repeat(1_500) + picture + table.repeat(1_000)
+    expect(big.length).toBeGreaterThan(COMMENT_LIMIT)
+    expect(fitComment(big)).toBe(table.repeat(2_500))
+    const huge = fitComment(picture + table.repeat(5_000))
+    expect(huge.length).toBeLessThanOrEqual(COMMENT_LIMIT)
+    expect(huge).not.toContain('```mermaid')
+    expect(huge.endsWith('(cut to fit a comment; the whole table is in the step summary and aggregate.json)\n')).toBe(true)
   })
 })

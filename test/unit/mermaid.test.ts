@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { aggregateResults, renderAggregate } from '../../src/modes/aggregate.js'
 import { COMMENT_LIMIT, commentMarker, renderFinalComment } from '../../src/report/comment.js'
@@ -7,6 +9,7 @@ import { renderUsage } from '../../src/report/run-details.js'
 import { renderSummary } from '../../src/report/summary.js'
 import { sampleResult } from '../harness/fixtures.js'
 import { markdownDiagramProblems, mermaidBlocks, mermaidProblem } from '../harness/mermaid.js'
+import { REPO_ROOT } from '../harness/runner.js'
 
 /** Names that break a diagram unless they are cleaned: quotes, separators, comments, keywords, line breaks. */
 const NASTY = ['say "hi"', 'a: b; c # d', 'section x', 'title y', '%% comment', 'line\nbreak', 'back\\slash [x] {y}', '@octocat 日本語 ✅', '']
@@ -128,5 +131,13 @@ describe('the reports’ diagrams', () => {
     expect(mermaidBlocks(markdown).map(d => d.split('\n')[0])).toEqual(['xychart-beta horizontal', 'gantt'])
     expect(mermaidBlocks(markdown)[1]).toContain(':crit, ')
     expect(await markdownDiagramProblems(markdown)).toEqual([])
+  })
+})
+
+describe('the README', () => {
+  it('shows only valid diagrams', async () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8')
+    expect(mermaidBlocks(readme).length).toBeGreaterThan(0)
+    expect(await markdownDiagramProblems(readme)).toEqual([])
   })
 })
