@@ -19,7 +19,7 @@ import { provisionRuntime, startRequest } from './runtime/provision.js'
 import { releaseRuntime } from './runtime/release.js'
 import { markRuntimeReleased, saveOutputDir, saveRuntimeId, saveSession } from './state.js'
 import { untilAborted } from './timing.js'
-import { applyChanges, downloadChanges, uploadWorkspace, type Changes } from './workspace.js'
+import { applyChanges, downloadChanges, packCheckout, uploadWorkspace, type Changes } from './workspace.js'
 
 /** After a cancel, what is left of the runner's 7.5 s goes to the final comment; the post step uploads the artifact. */
 const CANCEL_COMMENT_BUDGET_MS = 2_000
@@ -70,6 +70,10 @@ export async function runMain(): Promise<void> {
   let outcome: Outcome
   let changes: Changes | undefined
   let baseCommit: string | null = null
+  const { workspace } = settings
+  // Packing a large checkout takes seconds: done while the runtime provisions, so only the transfer is left after it is ready.
+  const packed = workspace.checkout ? packCheckout(workspace.checkout) : undefined
+  packed?.catch(() => undefined)
   try {
     await phase('Checking the image', () => preflightImage(settings.image, settings.waitForImageSeconds, signal))
     const runtime = await phase('Provisioning the runtime', () =>
@@ -86,9 +90,8 @@ export async function runMain(): Promise<void> {
     const server = new AgentServer(runtime.url, runtime.sessionApiKey)
     const capabilities = await untilAborted(server.capabilities(), signal)
     info(`Agent server version ${capabilities.version}.`)
-    const { workspace } = settings
     const repo = await phase(workspace.checkout ? 'Uploading the checkout' : 'Preparing the working directory', () =>
-      uploadWorkspace(server, capabilities, { checkout: workspace.checkout, workingDir: settings.workingDir, limitMb: workspace.limitMb })
+      uploadWorkspace(server, capabilities, { checkout: workspace.checkout, workingDir: settings.workingDir, limitMb: workspace.limitMb, packed })
     )
     baseCommit = repo.baseCommit
     outcome = await phase('Running the agent', () =>
