@@ -21,7 +21,7 @@ import { findSessionRuntime, releaseRuntime } from './runtime/release.js'
 import { markRuntimeReleased, saveConversationId, saveOutputDir, saveRuntimeId, saveSession } from './state.js'
 import { DeadlineError, withinDeadline } from './timing.js'
 import { conversationToContinue, continuedBase } from './continuation.js'
-import { applyChanges, downloadChanges, uploadWorkspace, type Changes } from './workspace.js'
+import { applyChanges, downloadChanges, packCheckout, uploadWorkspace, type Changes } from './workspace.js'
 
 /** After a cancel, what is left of the runner's 7.5 s goes to the final comment; the post step uploads the artifact. */
 const CANCEL_COMMENT_BUDGET_MS = 2_000
@@ -80,6 +80,10 @@ export async function runMain(): Promise<void> {
   let changes: Changes | undefined
   let baseCommit: string | null = null
   let provisioning = false
+  const { workspace } = settings
+  // Packing a large checkout takes seconds: done while the runtime provisions, so only the transfer is left after it is ready.
+  const packed = workspace.checkout ? packCheckout(workspace.checkout) : undefined
+  packed?.catch(() => undefined)
   try {
     await timed('Checking the image', () => preflightImage(settings.image, settings.waitForImageSeconds, signal))
     provisioning = true
@@ -97,13 +101,12 @@ export async function runMain(): Promise<void> {
     const server = new AgentServer(runtime.url, runtime.sessionApiKey)
     const capabilities = await server.capabilities(signal)
     info(`Agent server version ${capabilities.version}.`)
-    const { workspace } = settings
     const existing = await conversationToContinue(server, capabilities, settings.continuation, signal)
     // A continued conversation's working directory is as its last attempt left it: nothing is uploaded over it.
     const repo = existing
       ? await continuedBase(server, settings.workingDir, existing, signal)
       : await timed(workspace.checkout ? 'Uploading the checkout' : 'Preparing the working directory', () =>
-          uploadWorkspace(server, capabilities, { checkout: workspace.checkout, workingDir: settings.workingDir, limitMb: workspace.limitMb, signal })
+          uploadWorkspace(server, capabilities, { checkout: workspace.checkout, workingDir: settings.workingDir, limitMb: workspace.limitMb, packed, signal })
         )
     baseCommit = repo.baseCommit
     outcome = await timed('Running the agent', () =>

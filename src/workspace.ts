@@ -4,12 +4,13 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { gzipSync } from 'node:zlib'
+import { gzip } from 'node:zlib'
 import type { Capabilities } from './agent-server/capabilities.js'
 import type { AgentServer } from './agent-server/client.js'
 import { formatDuration, info } from './log.js'
 
 const run = promisify(execFile)
+const gzipAsync = promisify(gzip)
 
 /** git's empty tree: the base when there was no checkout to upload. */
 export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904'
@@ -59,7 +60,7 @@ export function isGitCheckout(dir: string): boolean {
 export async function uploadWorkspace(
   server: AgentServer,
   capabilities: Capabilities,
-  opts: { checkout: string | null; workingDir: string; limitMb: number; signal?: AbortSignal }
+  opts: { checkout: string | null; workingDir: string; limitMb: number; packed?: Promise<PackedCheckout>; signal?: AbortSignal }
 ): Promise<SandboxRepo> {
   const { signal } = opts
   const wd = shellQuote(opts.workingDir)
@@ -73,7 +74,7 @@ export async function uploadWorkspace(
     return { baseCommit: null, baseTree: EMPTY_TREE }
   }
   const started = Date.now()
-  const archive = await packCheckout(opts.checkout)
+  const archive = await (opts.packed ?? packCheckout(opts.checkout))
   const size = archive.data.length
   if (size > opts.limitMb * MB) {
     throw new WorkspaceError(
@@ -82,6 +83,7 @@ export async function uploadWorkspace(
   }
   const remote = `/tmp/ohrr-checkout-${randomBytes(6).toString('hex')}.tar.gz`
   await server.uploadFile(remote, archive.data, capabilities.fileQueryRoutes, signal)
+  const sent = Date.now()
   // Snapshot the uploaded state as a tree (index restored afterwards), so the patch applies to the runner's checkout as it is.
   const out = await sandboxCommand(
     server,
@@ -91,7 +93,9 @@ export async function uploadWorkspace(
     signal
   )
   const [head, tree] = out.trim().split('\n').slice(-2)
-  info(`Uploaded ${archive.files} files (${(size / MB).toFixed(1)} MB packed) in ${formatDuration(Date.now() - started)}; base commit ${head}.`)
+  const packing = opts.packed ? ` (packed in ${formatDuration(archive.packMs)} while the runtime started)` : ''
+  const took = `${formatDuration(Date.now() - started)} (sent in ${formatDuration(sent - started)}, unpacked in ${formatDuration(Date.now() - sent)})`
+  info(`Uploaded ${archive.files} files (${(size / MB).toFixed(1)} MB packed) in ${took}${packing}; base commit ${head}.`)
   return { baseCommit: head === 'none' ? null : head, baseTree: tree }
 }
 
@@ -160,12 +164,20 @@ export function parseNameStatus(out: string): string[] {
   return [...new Set(files.filter(Boolean))]
 }
 
+export interface PackedCheckout {
+  data: Buffer
+  files: number
+  packMs: number
+}
+
 /**
  * tar.gz of the files git does not ignore (tracked and untracked, as they are on disk) and of
  * .git, whose config is replaced by a copy without credentials: actions/checkout persists the
- * token as `http.<url>.extraheader` (or in a file pulled in by `includeIf`).
+ * token as `http.<url>.extraheader` (or in a file pulled in by `includeIf`). Compressed off the
+ * main thread, so it can run while the runtime provisions without delaying the status polls.
  */
-async function packCheckout(checkout: string): Promise<{ data: Buffer; files: number }> {
+export async function packCheckout(checkout: string): Promise<PackedCheckout> {
+  const started = Date.now()
   const staging = mkdtempSync(join(tmpdir(), 'ohrr-pack-'))
   try {
     const { stdout } = await run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: checkout, maxBuffer: 256 * MB })
@@ -189,7 +201,7 @@ async function packCheckout(checkout: string): Promise<{ data: Buffer; files: nu
       await stripCredentials(join(clean, '.git', 'config'))
       await run('tar', ['-rf', tarFile, '-C', clean, '.git/config'])
     }
-    return { data: gzipSync(readFileSync(tarFile), { level: 6 }), files: files.length }
+    return { data: await gzipAsync(readFileSync(tarFile), { level: 6 }), files: files.length, packMs: Date.now() - started }
   } finally {
     rmSync(staging, { recursive: true, force: true })
   }

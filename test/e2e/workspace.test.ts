@@ -88,6 +88,8 @@ describe('repository in, changes out', () => {
     const { main, result } = await runOn(job)
 
     expect(main.outputs.status).toBe('finished')
+    // Packed while the runtime provisioned: only the transfer and the unpacking are left after it is ready.
+    expect(main.stdout).toMatch(/^Uploaded \d+ files .* \(packed in [\d.]+m?s while the runtime started\); base commit /m)
     const sandboxRepo = join(sim.runtimes[0].sandboxDir, 'workspace', 'project')
     // The sandbox got the checkout with its history, not the ignored build output.
     expect(git(sandboxRepo, 'log', '--format=%s', '-n', '2').trim().split('\n')).toEqual(['second', 'initial'])

@@ -10,6 +10,8 @@ import type { Installed } from './releases.js'
 
 /** Where the venvs are seen from inside a pod: bound here, so a checkout under /tmp is reachable after /tmp is replaced. */
 const POD_INSTALL = '/opt/ohrr-real-server'
+/** With a provisioning time, how long before ready the pod is `running` (its container up, not yet Ready), as the server's own start-up would be. */
+const RUNNING_MS = 2_000
 
 export interface PodOptions {
   install: Installed
@@ -20,6 +22,15 @@ export interface PodOptions {
   startBody: Json
   /** Called with each line of the server's output (for debugging a test). */
   log?: (line: string) => void
+  /**
+   * Provisioning time P: the pod is `pending` (scheduling, image pull), `running` for the last
+   * RUNNING_MS before P once its server answers, and `ready` only once P has passed since /start,
+   * however soon the server was up; a server slower than P makes it ready when it answers.
+   * Unset: `ready` as soon as the server answers.
+   */
+  provisioningMs?: number
+  /** Started ahead of any /start (a warm pool): not ready, nor counted from, until `adopt()` hands it to a session. */
+  warm?: boolean
 }
 
 /**
@@ -32,15 +43,17 @@ export interface PodOptions {
 export class RealPod implements ApiRuntime {
   readonly runtimeId = randomLetters(16)
   readonly sessionApiKey = randomBytes(24).toString('base64url')
-  readonly sessionId: string
-  readonly image: string
-  readonly startBody: Json
-  readonly startedAt = Date.now()
-  readonly createdAt = this.startedAt
+  sessionId: string
+  image: string
+  startBody: Json
+  startedAt = Date.now()
+  createdAt = this.startedAt
   /** Host folder standing for the pod's /workspace; /tmp is beside it. */
   readonly dir: string
   status: 'running' | 'paused' | 'stopped' = 'running'
   readyAt?: number
+  /** When the server first answered /health (the container up; the pod may not be ready yet). */
+  serverUpAt?: number
   stoppedAt?: number
   pausedAt?: number
   restartCount = 0
@@ -48,7 +61,9 @@ export class RealPod implements ApiRuntime {
   private child?: ChildProcess
   private exited?: { code: number | null; signal: string | null }
   private healthTimer?: NodeJS.Timeout
+  private readyTimer?: NodeJS.Timeout
   private readonly logFile: string
+  private adopted: boolean
 
   constructor(private readonly options: PodOptions) {
     this.sessionId = options.sessionId
@@ -56,6 +71,17 @@ export class RealPod implements ApiRuntime {
     this.startBody = options.startBody
     this.dir = mkdtempSync(join(tmpdir(), 'ohrr-pod-'))
     this.logFile = join(this.dir, 'server.log')
+    this.adopted = !options.warm
+  }
+
+  /** Hands a warm pod to a session: P counts from now. Its server keeps the environment it was started with. */
+  adopt(sessionId: string, image: string, startBody: Json): void {
+    this.sessionId = sessionId
+    this.image = image
+    this.startBody = startBody
+    this.startedAt = this.createdAt = Date.now()
+    this.adopted = true
+    this.scheduleReady()
   }
 
   get workspaceDir(): string {
@@ -70,6 +96,8 @@ export class RealPod implements ApiRuntime {
     if (this.status !== 'running') return 'not found'
     if (this.exited) return 'failed'
     if (this.readyAt) return 'ready'
+    if (this.options.provisioningMs !== undefined)
+      return this.serverUpAt && Date.now() >= this.startedAt + this.options.provisioningMs - RUNNING_MS ? 'running' : 'pending'
     return this.child ? 'running' : 'pending'
   }
 
@@ -115,6 +143,7 @@ export class RealPod implements ApiRuntime {
     this.child.on('exit', (code, signal) => {
       this.exited = { code, signal }
       clearInterval(this.healthTimer)
+      clearTimeout(this.readyTimer)
     })
     this.healthTimer = setInterval(() => void this.probe(), 100)
   }
@@ -124,10 +153,18 @@ export class RealPod implements ApiRuntime {
     const ok = await fetch(`http://127.0.0.1:${this.port}/health`, { signal: AbortSignal.timeout(1_000) })
       .then(res => res.ok)
       .catch(() => false)
-    if (ok && !this.readyAt && !this.exited) {
-      this.readyAt = Date.now()
-      clearInterval(this.healthTimer)
-    }
+    if (!ok || this.readyAt || this.exited || this.serverUpAt) return
+    this.serverUpAt = Date.now()
+    clearInterval(this.healthTimer)
+    this.scheduleReady()
+  }
+
+  /** Ready once the server is up and P has passed since /start. */
+  private scheduleReady(): void {
+    if (!this.adopted || !this.serverUpAt || this.readyAt || this.exited) return
+    const readyIn = this.startedAt + (this.options.provisioningMs ?? 0) - Date.now()
+    if (readyIn <= 0) this.readyAt = Date.now()
+    else this.readyTimer = setTimeout(() => (this.readyAt = this.exited ? undefined : Date.now()), readyIn)
   }
 
   /** The server's output so far. */
@@ -188,6 +225,7 @@ export class RealPod implements ApiRuntime {
     if (this.status !== 'paused') return
     this.status = 'running'
     this.readyAt = undefined
+    this.serverUpAt = undefined
     this.exited = undefined
     await this.start()
   }
@@ -206,6 +244,7 @@ export class RealPod implements ApiRuntime {
 
   private async kill(graceful = false): Promise<void> {
     clearInterval(this.healthTimer)
+    clearTimeout(this.readyTimer)
     const child = this.child
     if (!child || this.exited) return
     const gone = new Promise<void>(resolve => child.once('exit', () => resolve()))
