@@ -169,6 +169,7 @@ async function waitUntilReady(
   let runtime = initial
   let lastPoll = started
   let lastProgress = started
+  let healthSeen = false
   for (;;) {
     const pod = runtime.podStatus ?? 'pending'
     if (pod === 'ready' && (await isHealthy(runtime.url, signal)) && (await apiAnswers(runtime.url, runtime.sessionApiKey, signal))) {
@@ -200,7 +201,8 @@ async function waitUntilReady(
     }
     // Container up, not yet Ready: the agent server's own /health (cheap, unauthenticated) says first when it
     // answers, so readiness is seen within ~100 ms without polling the shared Runtime API any faster.
-    if (pod === 'running') await probeHealthUntil(runtime.url, nextPoll, signal)
+    // Once /health has answered, the status is polled at the usual pace until the Runtime API says ready too.
+    if (pod === 'running' && !healthSeen) healthSeen = await probeHealthUntil(runtime.url, nextPoll, signal)
     else if (nextPoll > Date.now()) await sleep(nextPoll - Date.now(), undefined, { signal })
     lastPoll = Date.now()
     const current = await api.getSession(sessionId, { signal })
@@ -212,14 +214,15 @@ async function waitUntilReady(
   }
 }
 
-/** Probes /health until it answers 2xx or `until` passes. */
-async function probeHealthUntil(url: string, until: number, signal: AbortSignal): Promise<void> {
+/** Probes /health until it answers 2xx (true) or `until` passes (false). */
+async function probeHealthUntil(url: string, until: number, signal: AbortSignal): Promise<boolean> {
   while (Date.now() < until) {
     const probeStarted = Date.now()
-    if (await isHealthy(url, signal, HEALTH_PROBE_TIMEOUT_MS)) return
+    if (await isHealthy(url, signal, HEALTH_PROBE_TIMEOUT_MS)) return true
     const wait = Math.min(HEALTH_PROBE_MS - (Date.now() - probeStarted), until - Date.now())
     if (wait > 0) await sleep(wait, undefined, { signal })
   }
+  return false
 }
 
 /**

@@ -90,6 +90,15 @@ describe('a run end to end (built bundle, runner contract, simulator)', () => {
     expect(sim.validationErrors).toEqual([])
   })
 
+  it('keeps to two status polls a second while the Runtime API says running after the server answers', async () => {
+    const sim = await simulator({ provisioningMs: 1_000, faults: { statusLagMs: 3_000 } })
+    const main = await jobFor(sim).main()
+    expect(main.outputs.status).toBe('finished')
+    const polls = sim.requests.filter(r => r.server === 'runtime' && r.path.startsWith('/sessions/')).length
+    // About 4 s of provisioning at 2 a second; a tight loop would make hundreds.
+    expect(polls).toBeLessThanOrEqual(12)
+  })
+
   it('detects readiness within a second and polls the Runtime API at most twice a second', async () => {
     const sim = await simulator({ provisioningMs: 2_500 })
     const main = await jobFor(sim).main()

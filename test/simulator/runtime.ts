@@ -78,7 +78,8 @@ export class Runtime implements SimRuntime {
 
   /** Whether the agent server is reachable through the ingress. */
   get serving(): boolean {
-    return this.podStatus === 'ready'
+    this.advance()
+    return this.phase === 'ready'
   }
 
   get podStatus(): string {
@@ -88,6 +89,9 @@ export class Runtime implements SimRuntime {
         return 'not found'
       case 'provisioning':
         return Date.now() - this.provisionStartedAt < this.ctx.provisioningMs / 2 || this.ctx.faults.neverReady ? 'pending' : 'running'
+      case 'ready':
+        // The Runtime API's status may lag behind a server that already answers.
+        return Date.now() - (this.readyAt ?? 0) < this.ctx.faults.statusLagMs ? 'running' : 'ready'
       default:
         return this.phase
     }

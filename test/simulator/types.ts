@@ -109,6 +109,8 @@ export interface Faults {
   wsSilent: boolean
   /** After N more events are published, the runtime that published the Nth is torn down (as a force-stop); then the fault resets to null. */
   stopRuntimeAfterEvents: number | null
+  /** For this long after the agent server starts answering, GET /sessions still says pod_status 'running'. */
+  statusLagMs: number
   /** Deferred init: for this long after the pod is ready, /health answers ok while every /api route answers 503 (protocol.md B.3). */
   deferredInitMs: number
   /** The next N agent-server /api requests answer 503 'no available server'. */
@@ -130,6 +132,7 @@ export const NO_FAULTS: Faults = {
   stopRuntimeAfterEvents: null,
   agentServerErrors: 0,
   deferredInitMs: 0,
+  statusLagMs: 0,
   maxRunning: null,
   hang: []
 }
