@@ -32,6 +32,30 @@ describe('ACP agents', () => {
     expect(sim.validationErrors).toEqual([])
   })
 
+  it.each([
+    ['1.43.1', '/api/conversations'],
+    ['1.20.0', '/api/acp/conversations']
+  ])('continue an ACP conversation by conversation-id on a v%s server, under %s', async (version, route) => {
+    const sim = await simulator({ serverVersion: version })
+    const acp = { agent: 'acp', 'acp-command': 'claude-agent-acp', 'session-id': 'ohrr-acp-continue', 'on-exit': 'keep' }
+    const first = await jobFor(sim, acp).main()
+    expect(first.outputs.status).toBe('finished')
+    const id = first.outputs['conversation-id']
+    const next = await jobFor(sim, { ...acp, 'conversation-id': id, prompt: 'Now add a test.' }).main()
+    expect(next.outputs.status, next.stdout).toBe('finished')
+    expect(next.outputs['conversation-id']).toBe(id)
+    expect(next.stdout).toContain(`Continuing conversation ${id}`)
+    // Attached under the ACP route of that release, by creating it again with its id.
+    expect(posts(sim, route).map(r => (r.body as { conversation_id?: string }).conversation_id)).toEqual([undefined, id])
+    const conversation = sim.runtimes[0].conversations.get(id)!
+    expect(conversation.runCount).toBe(2)
+    const result = readJson(next.outputs['result-file']) as { continued: { from_attempt: number | null; conversation_cost: number } }
+    expect(result.continued.from_attempt).toBeNull()
+    expect(result.continued.conversation_cost).toBeCloseTo(Number(first.outputs.cost) + Number(next.outputs.cost), 6)
+    expect(resultSchemaErrors(result)).toEqual([])
+    expect(sim.validationErrors).toEqual([])
+  })
+
   it('falls back to the other route when the version does not say (404 / 422)', async () => {
     // A v1.20 server that reports no usable version: /api/conversations first, then /api/acp/conversations.
     const sim = await simulator({ serverVersion: '1.20.0', reportedVersion: 'dev' })
