@@ -132,8 +132,10 @@ export async function runMain(): Promise<void> {
         info(changes.changedFiles.length ? `The agent changed ${changes.changedFiles.length} files.` : 'The agent changed no files.')
         if (workspace.apply && workspace.checkout) await applyChanges(workspace.checkout, changes)
       }).catch(err => {
+        // A cancel while the changes come back leaves them on the sandbox side: the run is cancelled, not failed.
+        if (signal.aborted) outcome = { ...outcome, status: 'cancelled', error: 'The job was cancelled while the changes were brought back.' }
         // A patch that does not apply fails a finished run; after a failed run, the run's own error stays the headline.
-        if (outcome.status === 'finished') outcome = { ...outcome, status: 'error', error: errorMessage(err) }
+        else if (outcome.status === 'finished') outcome = { ...outcome, status: 'error', error: errorMessage(err) }
         else warning(`Could not bring the agent's changes back: ${errorMessage(err)}`)
       })
     }
