@@ -129,7 +129,8 @@ export async function runMain(): Promise<void> {
         changes = await withinDeadline(CHANGES_BUDGET_MS, signal, `the changes were not back within ${CHANGES_BUDGET_MS / 1000}s`, limit =>
           downloadChanges(server, capabilities, repo, { workingDir: settings.workingDir, patchFile: join(settings.outputDir, 'changes.patch'), signal: limit })
         )
-        info(changes.changedFiles.length ? `The agent changed ${changes.changedFiles.length} files.` : 'The agent changed no files.')
+        const changed = changes.changedFiles.length
+        info(changed ? `The agent changed ${changed === 1 ? '1 file' : `${changed} files`}.` : 'The agent changed no files.')
         if (workspace.apply && workspace.checkout) await applyChanges(workspace.checkout, changes)
       }).catch(err => {
         // A cancel while the changes come back leaves them on the sandbox side: the run is cancelled, not failed.

@@ -59,7 +59,8 @@ function describeAction(event: AgentEvent): string {
   if (action.kind === 'FinishAction') return `[finish] ${clip(String(action.message ?? ''))}`
   if (typeof action.command === 'string' && tool === 'terminal') return `[action] terminal: $ ${clip(action.command)}`
   const detail = [action.command, action.path].filter(v => typeof v === 'string' && v).join(' ')
-  const summary = typeof event.summary === 'string' ? event.summary : ''
+  // A model that gives no summary gets one made of the tool's name and arguments (seen on v1.58.2): nothing to add.
+  const summary = typeof event.summary === 'string' && !event.summary.startsWith(`${tool}: {`) ? event.summary : ''
   return `[action] ${tool}${detail ? `: ${clip(detail)}` : ''}${summary ? ` (${clip(summary)})` : ''}`
 }
 

@@ -33,6 +33,17 @@ describe('totalsOf', () => {
 })
 
 describe('describeEvent', () => {
+  it("keeps the model's own summary of an action, not the one v1.58.2 makes of the tool's arguments", () => {
+    const edit = { command: 'str_replace', path: '/w/calc.py', kind: 'FileEditorAction' }
+    const made = `file_editor: ${JSON.stringify({ command: 'str_replace', path: '/w/calc.py' })}`
+    expect(describeEvent({ id: '1', kind: 'ActionEvent', tool_name: 'file_editor', action: edit, summary: made })).toBe(
+      '[action] file_editor: str_replace /w/calc.py'
+    )
+    expect(describeEvent({ id: '2', kind: 'ActionEvent', tool_name: 'file_editor', action: edit, summary: 'fix add()' })).toBe(
+      '[action] file_editor: str_replace /w/calc.py (fix add())'
+    )
+  })
+
   it('gives one readable line for actions, observations and errors', () => {
     expect(describeEvent({ id: '1', kind: 'ActionEvent', tool_name: 'terminal', action: { kind: 'TerminalAction', command: 'ls -la' } })).toBe(
       '[action] terminal: $ ls -la'
