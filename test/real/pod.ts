@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Json } from '../simulator/events.js'
 import type { ApiRuntime } from '../simulator/runtime-api.js'
+import { randomLetters } from '../simulator/runtime.js'
 import type { Installed } from './releases.js'
 
 /** Where the venvs are seen from inside a pod: bound here, so a checkout under /tmp is reachable after /tmp is replaced. */
@@ -285,8 +286,4 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port))
     })
   })
-}
-
-function randomLetters(n: number): string {
-  return Array.from(randomBytes(n), b => String.fromCharCode(97 + (b % 26))).join('')
 }

@@ -240,6 +240,6 @@ function podLogs(podStatus: string): string {
   return ''
 }
 
-function randomLetters(n: number): string {
+export function randomLetters(n: number): string {
   return Array.from(randomBytes(n), b => String.fromCharCode(97 + (b % 26))).join('')
 }
