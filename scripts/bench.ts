@@ -16,6 +16,7 @@ import { isoToMicros } from '../test/simulator/events.js'
 import { bulkScript, startSimulator, type AgentScript, type RecordedRequest, type Simulator, type SimulatorOptions } from '../test/simulator/index.js'
 import { Runtime } from '../test/simulator/runtime.js'
 import { sdkBench } from './bench/sdk.js'
+import { median, round } from './bench/numbers.js'
 
 const DIST = join(REPO_ROOT, 'dist', 'main')
 const ACTION = join(DIST, 'index.js')
@@ -695,17 +696,6 @@ function find(requests: RecordedRequest[], test: (r: RecordedRequest) => boolean
 /** The element whose key is the median (the upper one of an even count). */
 function medianBy<T>(items: T[], key: (item: T) => number): T {
   return [...items].sort((a, b) => key(a) - key(b))[Math.floor(items.length / 2)]
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
-}
-
-function round(n: number, digits = 0): number {
-  const f = 10 ** digits
-  return Math.round(n * f) / f
 }
 
 /** kB as /proc counts them (1024 bytes) to MB of 10^6 bytes, as bundle sizes are given. */

@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startGithubStub } from '../test/github/server.js'
+import { pullRequestEvent } from '../test/harness/fixtures.js'
 import { Job } from '../test/harness/runner.js'
 import { failingCheckout, fixScript } from '../test/real/fixtures.js'
 import { LLM_MODEL, startScriptedLlm } from '../test/real/llm.js'
@@ -58,18 +59,10 @@ if (real) {
 const gh = await startGithubStub({ permissions: { octocat: 'write' } })
 closers.push(() => gh.close())
 
-const repo = { full_name: 'octo-org/octo-repo', name: 'octo-repo', owner: { login: 'octo-org' } }
-const head = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678'
 const job = new Job({
   inputs: { prompt: PROMPT, 'llm-api-key': 'demo-llm-key-not-a-secret', 'startup-timeout': '120', ...backend.inputs },
   env: { ...backend.env, ...gh.env, GITHUB_EVENT_NAME: 'pull_request', GITHUB_WORKFLOW: 'agent', GITHUB_RUN_ID: '777' },
-  event: {
-    action: 'opened',
-    number: 7,
-    pull_request: { number: 7, head: { sha: head, ref: 'fix-add', repo }, base: { sha: 'e'.repeat(40), ref: 'main', repo } },
-    repository: repo,
-    sender: { login: 'octocat', type: 'User' }
-  },
+  event: pullRequestEvent(7, 'octocat'),
   githubToken: gh.token,
   echo: true
 })

@@ -15,6 +15,7 @@ import { startScriptedLlm, LLM_MODEL, step, type LlmScript, type LlmStep, type S
 import { installedRelease, RELEASES } from '../../test/real/releases.js'
 import { startRealRuntimeApi, type CuttingProxy, type RealRuntimeApi } from '../../test/real/runtime-api.js'
 import { RealServer } from '../../test/real/server.js'
+import { median, round } from './numbers.js'
 
 const RELEASE = RELEASES.newest
 const CLIENT = join(REPO_ROOT, 'scripts', 'bench', 'sdk_client.py')
@@ -668,17 +669,6 @@ function report(all: {
     `vs SDK client ${RELEASE}: overhead ${overheadRatio.toFixed(2)}x, readiness lag ${Math.max(...lagRatios).toFixed(2)}x, runtime requests ${requestsRatio.toFixed(2)}x`
   )
   return pass
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
-}
-
-function round(n: number, digits = 0): number {
-  const f = 10 ** digits
-  return Math.round(n * f) / f
 }
 
 function fmt(n: number): string {

@@ -12,16 +12,10 @@ import { Job } from '../harness/runner.js'
 import { markdownDiagramProblems, mermaidBlocks } from '../harness/mermaid.js'
 import { editScript, startSimulator, type AgentScript } from '../simulator/index.js'
 import { jobFor } from './helpers.js'
+import { pullRequestEvent } from '../harness/fixtures.js'
 
 const PR = 7
-const repo = { full_name: 'octo-org/octo-repo', name: 'octo-repo', owner: { login: 'octo-org' } }
-const prEvent = {
-  action: 'opened',
-  number: PR,
-  pull_request: { number: PR, head: { sha: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678', ref: 'fix', repo }, base: { sha: 'e'.repeat(40), ref: 'main', repo } },
-  repository: repo,
-  sender: { login: 'maintainer', type: 'User' }
-}
+const prEvent = pullRequestEvent(PR, 'maintainer')
 /** The edit script with a condenser call: two LLMs. */
 const script: AgentScript = {
   steps: [

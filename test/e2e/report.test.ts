@@ -4,6 +4,7 @@ import { startGithubStub, type GithubStub } from '../github/server.js'
 import { longScript } from '../simulator/index.js'
 import { jobFor, simulator } from './helpers.js'
 import { when } from '../harness/runner.js'
+import { pullRequestEvent } from '../harness/fixtures.js'
 
 const stubs: GithubStub[] = []
 afterEach(async () => {
@@ -17,14 +18,7 @@ async function github(options: Parameters<typeof startGithubStub>[0] = {}): Prom
 }
 
 const PR = 42
-const repo = { full_name: 'octo-org/octo-repo', name: 'octo-repo', owner: { login: 'octo-org' } }
-const prEvent = {
-  action: 'opened',
-  number: PR,
-  pull_request: { number: PR, head: { sha: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678', ref: 'fix', repo }, base: { sha: 'e'.repeat(40), ref: 'main', repo } },
-  repository: repo,
-  sender: { login: 'maintainer', type: 'User' }
-}
+const prEvent = pullRequestEvent(PR, 'maintainer')
 
 /** A pull_request job wired to the simulator and the GitHub stub. */
 function prJob(

@@ -69,3 +69,16 @@ const failed = (cost: number): Partial<RunResult> => ({ status: 'error', error: 
 /** Two nights: `eval-b` regresses, `eval-c` is fixed, `eval-d` vanishes, `eval-e` doubles its cost, `eval-f` is new, `eval-a` moves 10%. */
 export const LAST_NIGHT: Night = { 'eval-a': ok(0.1), 'eval-b': ok(0.1), 'eval-c': failed(0.1), 'eval-d': ok(0.1), 'eval-e': ok(0.1) }
 export const TONIGHT: Night = { 'eval-a': ok(0.11), 'eval-b': failed(0.1), 'eval-c': ok(0.1), 'eval-e': ok(0.2), 'eval-f': ok(0.05) }
+
+const REPOSITORY = { full_name: 'octo-org/octo-repo', name: 'octo-repo', owner: { login: 'octo-org' } }
+
+/** A `pull_request` opened event of octo-org/octo-repo, head and base in the same repository. */
+export function pullRequestEvent(number: number, sender: string, headSha = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678'): Record<string, unknown> {
+  return {
+    action: 'opened',
+    number,
+    pull_request: { number, head: { sha: headSha, ref: 'fix', repo: REPOSITORY }, base: { sha: 'e'.repeat(40), ref: 'main', repo: REPOSITORY } },
+    repository: REPOSITORY,
+    sender: { login: sender, type: 'User' }
+  }
+}

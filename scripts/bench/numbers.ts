@@ -1,0 +1,11 @@
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+export function round(n: number, digits = 0): number {
+  const f = 10 ** digits
+  return Math.round(n * f) / f
+}
