@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { totalsOf, type AgentEvent, type ConversationStats, type Totals } from './agent-server/types.js'
-import { readRuntimeApiKey, readSettings } from './inputs.js'
+import { Input, readSecretInput } from './inputs.js'
 import { errorMessage, info, warning } from './log.js'
 import { Reporter, readResultFile } from './report/reporter.js'
 import { buildResult } from './report/result.js'
@@ -39,7 +39,7 @@ async function finishLeftovers(): Promise<void> {
 async function releaseLeftRuntime(saved: SavedRuntime): Promise<void> {
   if (saved.onExit === 'keep') return info(`Runtime of session ${saved.sessionId} kept running (on-exit: keep).`)
   try {
-    const api = new RuntimeApi(saved.runtimeApiUrl, readRuntimeApiKey())
+    const api = new RuntimeApi(saved.runtimeApiUrl, readSecretInput(Input.runtimeApiKey))
     const runtimeId = saved.runtimeId ?? (await findSessionRuntime(api, saved.sessionId))
     if (!runtimeId) return info(`No runtime to release for session ${saved.sessionId}.`)
     await releaseRuntime(api, runtimeId, saved.onExit)
@@ -67,15 +67,15 @@ function readEventsFile(file: string): { count: number; totals: Totals } {
 /** Main ended before its report was complete: use its result.json, or say that it ended without one. */
 async function finishReport(report: SavedReport, runtimeId: string | undefined): Promise<void> {
   try {
-    const settings = { ...readSettings(), outputDir: report.outputDir }
-    const reporter = new Reporter(settings, report.commentId)
-    const resultFile = join(report.outputDir, 'result.json')
+    const { target, context } = report
+    const reporter = new Reporter(target, readSecretInput(Input.githubToken), report.commentId)
+    const resultFile = join(target.outputDir, 'result.json')
     let result = readResultFile(resultFile)
     if (!result) {
-      const eventsFile = join(report.outputDir, 'events.jsonl')
+      const eventsFile = join(target.outputDir, 'events.jsonl')
       const events = readEventsFile(eventsFile)
       result = buildResult(
-        settings,
+        context,
         {
           status: 'cancelled',
           error: 'The main step ended without a result: the job was cancelled or the step was killed.',
@@ -87,7 +87,7 @@ async function finishReport(report: SavedReport, runtimeId: string | undefined):
       result.duration_seconds = 0
       await reporter.record(result, false)
     }
-    await reporter.publish(result, { upload: !report.artifactDone && existsSync(report.outputDir), budgetMs: 30_000 })
+    await reporter.publish(result, { upload: !report.artifactDone && existsSync(target.outputDir), budgetMs: 30_000 })
   } catch (err) {
     warning(`Could not finish the run's report: ${errorMessage(err)}`)
   }

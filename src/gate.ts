@@ -1,11 +1,8 @@
 import { execFileSync } from 'node:child_process'
-import type { GithubContext } from './github-context.js'
-import type { Settings } from './inputs.js'
+import { GATED_EVENTS, type GithubContext } from './github-context.js'
 import { warning } from './log.js'
-import { COMMENT_MARKER_PREFIX } from './report/comment.js'
+import { COMMENT_MARKER_PREFIX } from './naming.js'
 
-/** Events a stranger can cause: the run needs a trusted actor. */
-export const GATED_EVENTS = new Set(['issue_comment', 'pull_request_review', 'pull_request_review_comment', 'issues', 'pull_request', 'pull_request_target'])
 const TRUSTED_PERMISSIONS = new Set(['admin', 'maintain', 'write'])
 /** The identity GITHUB_TOKEN writes as: its own comments must never start a run. */
 const ACTIONS_BOT = 'github-actions[bot]'
@@ -20,13 +17,22 @@ interface Sender {
 /** Asks GitHub for a user's permission on the repository: `permission` and `role_name`. */
 export type PermissionLookup = (login: string) => Promise<{ permission?: string; role_name?: string }>
 
+export interface ActorRules {
+  /** Logins allowed to trigger a run without write permission. */
+  allowedUsers: string[]
+  /** Bot logins allowed to trigger a run; '*' for any bot. */
+  allowedBots: string[]
+  /** null without a github-token: no permission can be asked. */
+  lookup: PermissionLookup | null
+}
+
 /**
  * Who may start a run (SECURITY in the README): on events a stranger can cause, the actor must
  * have write, maintain or admin permission (asked of the REST API, not read from
  * author_association), or be listed in allowed-users / allowed-bots. The action's own comments
  * and bot never start a run.
  */
-export async function checkActor(ctx: GithubContext, settings: Settings, lookup: PermissionLookup): Promise<Verdict> {
+export async function checkActor(ctx: GithubContext, { allowedUsers, allowedBots, lookup }: ActorRules): Promise<Verdict> {
   if (!GATED_EVENTS.has(ctx.eventName)) return { allowed: true }
   const sender = (ctx.event.sender ?? {}) as Sender
   const login = sender.login ?? ''
@@ -36,7 +42,6 @@ export async function checkActor(ctx: GithubContext, settings: Settings, lookup:
   if (login.toLowerCase() === ACTIONS_BOT) return refuse(`the event was sent by ${ACTIONS_BOT}, the identity this action writes as`)
   if (!login) return refuse('the event names no sender')
 
-  const { allowedUsers, allowedBots } = settings.security
   const isBot = sender.type === 'Bot' || login.endsWith('[bot]')
   if (isBot) {
     const name = login.replace(/\[bot\]$/, '').toLowerCase()
@@ -48,7 +53,7 @@ export async function checkActor(ctx: GithubContext, settings: Settings, lookup:
     return refuse(`${login} is a bot; list it in allowed-bots to let it start runs`)
   }
   if (allowedUsers.some(user => user.toLowerCase() === login.toLowerCase())) return { allowed: true }
-  if (!settings.github.token) return refuse(`there is no github-token to check the permission of @${login}`)
+  if (!lookup) return refuse(`there is no github-token to check the permission of @${login}`)
   let permission: { permission?: string; role_name?: string }
   try {
     permission = await lookup(login)
@@ -114,9 +119,4 @@ function gitHead(dir: string): string | undefined {
 
 function refuse(reason: string): Verdict {
   return { allowed: false, reason }
-}
-
-/** HTML comments, zero-width and bidirectional-control characters: invisible to a reviewer, visible to the model. */
-export function stripHiddenContent(text: string): string {
-  return text.replace(/<!--[\s\S]*?(-->|$)/g, '').replace(/[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u00AD]/g, '')
 }

@@ -71,6 +71,9 @@ export function commitUnderTest(ctx: GithubContext): string | undefined {
 }
 
 /** Events whose issue or pull request gets the run's comment with `comment: auto`. */
+/** Events a stranger can cause: the run needs a trusted actor. */
+export const GATED_EVENTS = new Set(['issue_comment', 'pull_request_review', 'pull_request_review_comment', 'issues', 'pull_request', 'pull_request_target'])
+
 export const COMMENT_EVENTS = new Set(['pull_request', 'pull_request_target', 'issue_comment', 'pull_request_review', 'pull_request_review_comment', 'issues'])
 
 /** The issue or pull request number the event is about, if any. */

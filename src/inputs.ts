@@ -1,13 +1,29 @@
-import { createHash, randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { isAbsolute, join, posix, resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import * as core from '@actions/core'
-import { parse as parseYaml } from 'yaml'
-import { COMMENT_EVENTS, commitUnderTest, issueNumber, readGithubContext, runUrl, type GithubContext } from './github-context.js'
-import { GATED_EVENTS, stripHiddenContent } from './gate.js'
+import { COMMENT_EVENTS, GATED_EVENTS, issueNumber, readGithubContext, runUrl, type GithubContext } from './github-context.js'
+import {
+  boolean,
+  conversationUuid,
+  count,
+  httpUrl,
+  imageReference,
+  isClearTextToRemote,
+  list,
+  messageList,
+  number,
+  oneOf,
+  optional,
+  optionalUrl,
+  resourceFactor,
+  secretLines,
+  token,
+  workingDir
+} from './input-rules.js'
+import { artifactName, canonicalMatrix, cellKey, defaultImage, sessionId } from './naming.js'
 import { addSecret } from './secrets.js'
-import { isGitCheckout } from './workspace.js'
+import type { ExitAction, Mode, PullPolicy, Settings } from './settings.js'
 
 /** Input names, as in action.yml. */
 export const Input = {
@@ -60,96 +76,11 @@ export const Input = {
   matrix: 'matrix'
 } as const
 
-export const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'] as const
-export const RESOURCE_FACTORS = [1, 2, 4, 8] as const
-export const EXIT_ACTIONS = ['stop', 'pause', 'keep'] as const
-export const MODES = ['run', 'aggregate', 'sweep'] as const
-
-export type PullPolicy = (typeof PULL_POLICIES)[number]
-export type ResourceFactor = (typeof RESOURCE_FACTORS)[number]
-export type ExitAction = (typeof EXIT_ACTIONS)[number]
-export type Mode = (typeof MODES)[number]
-
-export interface Settings {
-  /** run: one conversation; aggregate: merge matrix results; sweep: stop this repository's stale runtimes. */
-  mode: Mode
-  aggregate: {
-    patterns: string[]
-    expectedCells: string[]
-    /** Path or glob of a previous aggregate.json to compare with; null for none. */
-    baseline: string | null
-    /** Percent: a cell's cost moving more than this (either way) is listed. */
-    costChangeThreshold: number
-    /** Fail the step when a cell regressed against the baseline, or the baseline cannot be read. */
-    failOnRegression: boolean
-  }
-  sweep: { olderThanMinutes: number; dryRun: boolean }
-  /** Empty when the run continues a conversation without a new message. */
-  prompt: string
-  /** Go on with a conversation of the runtime instead of creating one: the one named, or on a re-run (`resume`) the runtime's latest. */
-  continuation: { conversationId: string | null; resume: boolean; attempt: number }
-  /** Further messages, each sent once the previous run has finished. */
-  followUps: string[]
-  /** Validate, check the image, run the gate, render: provision nothing. */
-  dryRun: boolean
-  /** The default OpenHands agent, or an ACP agent (an agent CLI spoken to over the Agent Client Protocol). */
-  /** `condenser`: the default agent summarizes old events (as the SDK's default agent does) so a long run fits the model's context. */
-  agent: { kind: 'openhands'; condenser: boolean } | { kind: 'acp'; command: string[]; model: string | null }
-  llm: { model: string; apiKey: string; baseUrl: string | null }
-  runtimeApi: { url: string; apiKey: string }
-  image: string
-  imagePullPolicy: PullPolicy
-  resourceFactor: ResourceFactor
-  sessionId: string
-  startupTimeoutMs: number
-  runTimeoutMs: number
-  maxIterations: number
-  workingDir: string
-  onExit: ExitAction
-  /** USD; the agent is paused once the running cost passes it. */
-  maxCost: number | null
-  /** No event for this long ends the run as a timeout. */
-  idleTimeoutMs: number | null
-  /** New runtimes to try after a failed start-up. */
-  startupRetries: number
-  /** How long to wait for the image to appear in its registry. */
-  waitForImageSeconds: number
-  github: {
-    token: string
-    repository: string
-    /** Issue or pull request that gets the sticky comment; null when no comment is posted. */
-    commentOn: number | null
-    /** Identifies this workflow + job + matrix cell: one comment and one artifact each. */
-    cellKey: string
-    runUrl: string | undefined
-  }
-  uploadArtifacts: boolean
-  workspace: {
-    /** The runner's checkout to send into the sandbox; null when not uploading (no checkout, or turned off). */
-    checkout: string | null
-    /** Apply the agent's changes back to the runner's checkout. */
-    apply: boolean
-    limitMb: number
-  }
-  security: {
-    /** Logins allowed to trigger a run without write permission. */
-    allowedUsers: string[]
-    /** Bot logins allowed to trigger a run; '*' for any bot. */
-    allowedBots: string[]
-    allowForkCode: boolean
-  }
-  /** Handed to the agent through the conversation's secrets API, never as plain environment. */
-  sandboxSecrets: Record<string, string>
-  /** Name of the workflow artifact; includes the matrix cell. */
-  artifactName: string
-  /** Warnings about inputs that are valid but will not do what they say. */
-  notices: string[]
-  /** Where events.jsonl and result.json are written. */
-  outputDir: string
-}
-
-export const IMAGE_REPOSITORY = 'ghcr.io/openhands/agent-server'
 export const DEFAULT_RUNTIME_API_URL = 'https://runtime.eval.all-hands.dev'
+const PULL_POLICIES: readonly PullPolicy[] = ['Always', 'IfNotPresent', 'Never']
+const EXIT_ACTIONS: readonly ExitAction[] = ['stop', 'pause', 'keep']
+const MODES: readonly Mode[] = ['run', 'aggregate', 'sweep']
+
 const DEFAULTS = {
   llmModel: 'anthropic/claude-sonnet-4-5-20250929',
   startupTimeout: '600',
@@ -165,13 +96,12 @@ export class InputError extends Error {
   }
 }
 
-type Read = (name: string) => string
-
 /**
  * Reads and validates every input once. Secrets are masked first, so nothing printed after
  * this (including the errors below) can show them. All problems are reported together.
  */
-export function readSettings(read: Read = name => core.getInput(name), ctx: GithubContext = readGithubContext()): Settings {
+export function readSettings(ctx: GithubContext = readGithubContext()): Settings {
+  const read = (name: string): string => core.getInput(name)
   const llmApiKey = read(Input.llmApiKey)
   const runtimeApiKey = read(Input.runtimeApiKey)
   const githubToken = read(Input.githubToken)
@@ -197,10 +127,7 @@ export function readSettings(read: Read = name => core.getInput(name), ctx: Gith
   const settings: Settings = {
     mode,
     aggregate: {
-      patterns: (read(Input.results) || '**/result.json')
-        .split(/\r?\n/)
-        .map(line => line.trim())
-        .filter(Boolean),
+      patterns: core.getMultilineInput(Input.results).length ? core.getMultilineInput(Input.results) : ['**/result.json'],
       expectedCells: list(read(Input.expectedCells)),
       baseline: read(Input.baseline).trim() || null,
       costChangeThreshold: check(() => number(Input.costChangeThreshold, read(Input.costChangeThreshold) || '25', { max: 100_000 })),
@@ -212,7 +139,7 @@ export function readSettings(read: Read = name => core.getInput(name), ctx: Gith
     },
     // Text a stranger may have written reaches the model: drop what a reviewer cannot see.
     continuation: {
-      conversationId: check(() => optional(read(Input.conversationId), conversationUuid)),
+      conversationId: check(() => optional(read(Input.conversationId), v => conversationUuid(Input.conversationId, v))),
       resume: check(() => boolean(Input.resume, read(Input.resume) || 'false')),
       attempt: ctx.runAttempt
     },
@@ -223,7 +150,7 @@ export function readSettings(read: Read = name => core.getInput(name), ctx: Gith
           return GATED_EVENTS.has(ctx.eventName) ? stripHiddenContent(prompt) : prompt
         })
       : '',
-    followUps: running ? check(() => followUps(read(Input.followUp))) : [],
+    followUps: running ? check(() => messageList(Input.followUp, read(Input.followUp))) : [],
     dryRun: check(() => boolean(Input.dryRun, read(Input.dryRun) || 'false')),
     agent: check(() => agentSpec(read)),
     llm: {
@@ -235,9 +162,9 @@ export function readSettings(read: Read = name => core.getInput(name), ctx: Gith
       url: check(() => httpUrl(Input.runtimeApiUrl, read(Input.runtimeApiUrl) || DEFAULT_RUNTIME_API_URL)),
       apiKey: runtimeApiKey
     },
-    image: check(() => imageReference(read(Input.image) || defaultImage(ctx))),
+    image: check(() => imageReference(Input.image, read(Input.image) || defaultImage(ctx))),
     imagePullPolicy: check(() => oneOf(Input.imagePullPolicy, read(Input.imagePullPolicy) || 'IfNotPresent', PULL_POLICIES)),
-    resourceFactor: check(() => resourceFactor(read(Input.resourceFactor) || '1')),
+    resourceFactor: check(() => resourceFactor(Input.resourceFactor, read(Input.resourceFactor) || '1')),
     sessionId: '',
     startupTimeoutMs: check(() => number(Input.startupTimeout, read(Input.startupTimeout) || DEFAULTS.startupTimeout, { integer: true, max: 86_400 }) * 1000),
     runTimeoutMs: check(() => number(Input.timeoutMinutes, read(Input.timeoutMinutes) || DEFAULTS.timeoutMinutes, { max: 7 * 24 * 60 }) * 60_000),
@@ -266,7 +193,8 @@ export function readSettings(read: Read = name => core.getInput(name), ctx: Gith
       allowedBots: list(read(Input.allowedBots)),
       allowForkCode: check(() => boolean(Input.allowForkCode, read(Input.allowForkCode) || 'false'))
     },
-    sandboxSecrets: check(() => secretLines(read(Input.sandboxSecrets))),
+    // Untrimmed: a value keeps the spaces it was written with, even on the last line.
+    sandboxSecrets: check(() => secretLines(Input.sandboxSecrets, core.getInput(Input.sandboxSecrets, { trimWhitespace: false }))),
     artifactName: '',
     notices: [],
     outputDir: ''
@@ -291,20 +219,20 @@ export function readSettings(read: Read = name => core.getInput(name), ctx: Gith
       settings.notices.push(`Input '${name}' is plain http:// to ${new URL(url).host}: the API key travels in clear text. Use https://.`)
   }
   if (settings.workspace.checkout && !isGitCheckout(settings.workspace.checkout)) settings.workspace.checkout = null
-  settings.github.cellKey = shortHash(`${ctx.workflow}\n${ctx.job}\n${cell}`)
+  settings.github.cellKey = cellKey(ctx, cell)
   settings.artifactName = artifactName(ctx.job, cell)
   settings.outputDir = join(ctx.runnerTemp || tmpdir(), 'openhands-remote-run', settings.sessionId)
   return settings
 }
 
-/** What the post step needs to release a runtime: just the Runtime API key. */
-export function readRuntimeApiKey(read: Read = name => core.getInput(name)): string {
-  const key = read(Input.runtimeApiKey)
-  addSecret(key)
-  return key
+/** A secret input the post step needs (the Runtime API key, the GitHub token), masked at once; the rest it reads from the saved state. */
+export function readSecretInput(name: (typeof Input)['runtimeApiKey' | 'githubToken']): string {
+  const value = core.getInput(name)
+  addSecret(value)
+  return value
 }
 
-function agentSpec(read: Read): Settings['agent'] {
+function agentSpec(read: (name: string) => string): Settings['agent'] {
   const kind = oneOf(Input.agent, read(Input.agent) || 'openhands', ['openhands', 'acp'] as const)
   const command = read(Input.acpCommand).trim()
   if (kind === 'openhands') {
@@ -315,76 +243,8 @@ function agentSpec(read: Read): Settings['agent'] {
   return { kind, command: command.split(/\s+/), model: read(Input.acpModel).trim() || null }
 }
 
-/**
- * Follow-up messages: a YAML list (`- first` lines, a flow list `[a, b]`, `- |` for an item of
- * several lines), or else one message per line.
- */
-export function followUps(value: string): string[] {
-  const content = value.split(/\r?\n/).filter(line => line.trim())
-  if (!content.length) return []
-  if (!/^\s*(- |-$|\[)/.test(content[0])) return content.map(line => line.trim())
-  let parsed: unknown
-  try {
-    parsed = parseYaml(value)
-  } catch (err) {
-    throw new Error(`Input '${Input.followUp}' is not a valid YAML list: ${(err as Error).message.split('\n')[0]}`, { cause: err })
-  }
-  if (!Array.isArray(parsed)) throw new Error(`Input '${Input.followUp}' must be a YAML list of messages.`)
-  return parsed
-    .map((item: unknown, index) => {
-      if (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean') return String(item).trim()
-      if (item === null) return ''
-      throw new Error(`Input '${Input.followUp}', item ${index + 1}: a message must be text, not a ${Array.isArray(item) ? 'list' : 'mapping'}.`)
-    })
-    .filter(Boolean)
-}
-
-/** Logins, separated by commas, spaces or new lines. */
-function list(value: string): string[] {
-  return value
-    .split(/[\s,]+/)
-    .map(item => item.trim().replace(/^@/, ''))
-    .filter(Boolean)
-}
-
-/** `NAME=value` lines; the value is everything after the first `=` up to the end of the line, spaces kept. Every value is masked at once. */
-function secretLines(value: string): Record<string, string> {
-  const secrets: Record<string, string> = {}
-  value.split(/\r?\n/).forEach((line, index) => {
-    if (!line.trim() || line.trim().startsWith('#')) return
-    const at = line.indexOf('=')
-    const name = at > 0 ? line.slice(0, at).trim() : ''
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-      throw new Error(`Input '${Input.sandboxSecrets}', line ${index + 1}: expected NAME=value with a name of letters, digits and '_'.`)
-    }
-    if (name in secrets) throw new Error(`Input '${Input.sandboxSecrets}', line ${index + 1}: ${name} is given twice.`)
-    const secret = line.slice(at + 1)
-    addSecret(secret)
-    secrets[name] = secret
-  })
-  return secrets
-}
-
-function boolean(name: string, value: string): boolean {
-  const v = value.trim().toLowerCase()
-  if (v === 'true') return true
-  if (v === 'false') return false
-  throw new Error(`Input '${name}' must be true or false; got '${value}'.`)
-}
-
-/** `openhands-<job>[-<matrix values>]`, in the characters artifact names allow. */
-function artifactName(job: string, cell: string): string {
-  const values = cell === 'null' ? [] : Object.values(JSON.parse(cell) as Record<string, unknown>).map(v => (typeof v === 'string' ? v : JSON.stringify(v)))
-  let key = values
-    .join('-')
-    .replace(/[^A-Za-z0-9._-]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-  if (key.length > 60) key = `${key.slice(0, 50)}-${shortHash(cell)}`
-  return ['openhands', job || 'run', key].filter(Boolean).join('-')
-}
-
 /** `optional`: a run that continues a conversation may send no new message. */
-function readPrompt(read: Read, workspace: string, optional = false): string {
+function readPrompt(read: (name: string) => string, workspace: string, optional = false): string {
   const inline = read(Input.prompt)
   const file = read(Input.promptFile)
   if (inline && file) throw new Error(`Inputs '${Input.prompt}' and '${Input.promptFile}' are exclusive: give one of them.`)
@@ -402,182 +262,12 @@ function readPrompt(read: Read, workspace: string, optional = false): string {
   return text
 }
 
-function token(name: string, value: string): string {
-  if (/\s/.test(value)) throw new Error(`Input '${name}' must not contain spaces; got '${value}'.`)
-  return value
+/** True when `dir` is the top of a git checkout with its own .git directory (not a worktree's or submodule's pointer file). */
+function isGitCheckout(dir: string): boolean {
+  return existsSync(join(dir, '.git')) && statSync(join(dir, '.git')).isDirectory()
 }
 
-function httpUrl(name: string, value: string): string {
-  let url: URL
-  try {
-    url = new URL(value)
-  } catch {
-    throw new Error(`Input '${name}' must be an http(s) URL; got '${value}'.`)
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new Error(`Input '${name}' must be an http(s) URL; got '${value}'.`)
-  }
-  if (url.username || url.password) throw new Error(`Input '${name}' must not carry credentials in the URL.`)
-  return value.replace(/\/+$/, '')
-}
-
-function optionalUrl(name: string, value: string): string | null {
-  return value ? httpUrl(name, value) : null
-}
-
-function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
-  const match = allowed.find(a => a.toLowerCase() === value.toLowerCase())
-  if (!match) throw new Error(`Input '${name}' must be one of ${allowed.join(', ')}; got '${value}'.`)
-  return match
-}
-
-function resourceFactor(value: string): ResourceFactor {
-  const factor = Number(value)
-  if (!(RESOURCE_FACTORS as readonly number[]).includes(factor)) {
-    throw new Error(`Input '${Input.resourceFactor}' must be one of ${RESOURCE_FACTORS.join(', ')}; got '${value}'.`)
-  }
-  return factor as ResourceFactor
-}
-
-function number(name: string, value: string, rule: { integer?: boolean; max: number }): number {
-  const n = Number(value)
-  const kind = rule.integer ? 'a whole number' : 'a number'
-  if (!/^\s*\d+(\.\d+)?\s*$/.test(value) || !Number.isFinite(n) || n <= 0 || n > rule.max || (rule.integer && !Number.isInteger(n))) {
-    throw new Error(`Input '${name}' must be ${kind} greater than 0 and at most ${rule.max}; got '${value}'.`)
-  }
-  return n
-}
-
-/** A whole number from 0 to max. */
-function count(name: string, value: string, max: number): number {
-  const n = Number(value)
-  if (!/^\s*\d+\s*$/.test(value) || n > max) throw new Error(`Input '${name}' must be a whole number from 0 to ${max}; got '${value}'.`)
-  return n
-}
-
-function optional<T>(value: string, parse: (value: string) => T): T | null {
-  return value.trim() ? parse(value) : null
-}
-
-/** Directories of the sandbox's system: as working-dir, the upload would unpack over them and `git add -A` would stage them. */
-const SYSTEM_DIRS = [
-  '/',
-  '/bin',
-  '/boot',
-  '/dev',
-  '/etc',
-  '/home',
-  '/lib',
-  '/lib64',
-  '/opt',
-  '/proc',
-  '/root',
-  '/run',
-  '/sbin',
-  '/srv',
-  '/sys',
-  '/tmp',
-  '/usr',
-  '/var'
-]
-
-/**
- * The agent server keeps its own data in /workspace (conversations, bash events) when it runs from
- * `/`, as in the Runtime API's pods: a working directory that holds it would put the server's
- * files, secrets masked or not, into `git add -A` and the patch.
- */
-const SERVER_DATA = ['/workspace/conversations', '/workspace/bash_events']
-
-function workingDir(name: string, value: string): string {
-  if (!posix.isAbsolute(value) || !isAbsolute(value)) throw new Error(`Input '${name}' must be an absolute path in the sandbox; got '${value}'.`)
-  const dir = posix.normalize(value).replace(/(.)\/+$/, '$1')
-  if (SYSTEM_DIRS.includes(dir) || /^\/(proc|sys|dev|usr|etc|bin|sbin|lib)\//.test(dir)) {
-    throw new Error(`Input '${name}' must be a project directory, not '${dir}', a directory of the sandbox's system (e.g. ${DEFAULTS.workingDir}).`)
-  }
-  const within = (inner: string, outer: string): boolean => inner === outer || inner.startsWith(outer === '/' ? '/' : `${outer}/`)
-  if (SERVER_DATA.some(data => within(data, dir) || within(dir, data))) {
-    throw new Error(
-      `Input '${name}' must not hold the agent server's own data (${SERVER_DATA.join(', ')}); got '${value}'. Use a folder below /workspace, e.g. /workspace/project.`
-    )
-  }
-  return dir
-}
-
-/** http:// to anything but this machine: keys sent to it can be read on the way. */
-function isClearTextToRemote(url: string): boolean {
-  const { protocol, hostname } = new URL(url)
-  return protocol === 'http:' && !/^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(hostname)
-}
-
-/** A conversation id as the agent server gives it (dashed) or stores it (32 hex digits). */
-function conversationUuid(value: string): string {
-  const id = value.trim().toLowerCase()
-  if (!/^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/.test(id)) {
-    throw new Error(`Input '${Input.conversationId}' must be a conversation id (a UUID, as the output conversation-id gives it); got '${value}'.`)
-  }
-  return id
-}
-
-// name[:tag][@digest], lower-case repository path as OCI requires.
-const IMAGE_REF = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/
-
-function imageReference(value: string): string {
-  if (!IMAGE_REF.test(value)) throw new Error(`Input '${Input.image}' is not a valid image reference: '${value}'.`)
-  return value
-}
-
-export function defaultImage(ctx: GithubContext): string {
-  const sha = commitUnderTest(ctx)
-  const tag = sha && /^[0-9a-f]{7,40}$/i.test(sha) ? sha.slice(0, 7).toLowerCase() : 'main'
-  return `${IMAGE_REPOSITORY}:${tag}-python-amd64`
-}
-
-/**
- * Session ids are deterministic per repository, run, job and matrix cell, so a re-run of a
- * cell re-attaches to its own runtime and two cells never share one. The prefix depends on
- * the repository alone: `ohrr-<hash of owner/repo>-`.
- */
-export function sessionId(value: string, ctx: GithubContext, cell: string): string {
-  if (value) {
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(value)) {
-      throw new Error(`Input '${Input.sessionId}' may hold letters, digits, '.', '_' and '-' (at most 128, starting with a letter or digit); got '${value}'.`)
-    }
-    return value
-  }
-  if (!ctx.repository || !ctx.runId) return `ohrr-local-${randomBytes(6).toString('hex')}`
-  const job =
-    ctx.job
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 24) || 'job'
-  return `${sessionPrefix(ctx.repository)}${ctx.runId}-${job}-${shortHash(`${ctx.job}\n${cell}`)}`
-}
-
-export function sessionPrefix(repository: string): string {
-  return `ohrr-${shortHash(repository.toLowerCase())}-`
-}
-
-export function canonicalMatrix(value: string): string {
-  if (!value.trim()) return 'null'
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(value)
-  } catch {
-    throw new Error(`Input '${Input.matrix}' must be JSON, as \${{ toJSON(matrix) }} gives; got '${value.slice(0, 80)}'.`)
-  }
-  return stableStringify(parsed)
-}
-
-function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`
-  }
-  return JSON.stringify(value)
-}
-
-function shortHash(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 8)
+/** HTML comments, zero-width and bidirectional-control characters: invisible to a reviewer, visible to the model. */
+export function stripHiddenContent(text: string): string {
+  return text.replace(/<!--[\s\S]*?(-->|$)/g, '').replace(/[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u00AD]/g, '')
 }

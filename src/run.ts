@@ -1,35 +1,49 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import * as core from '@actions/core'
+import type { Capabilities } from './agent-server/capabilities.js'
 import { AgentServer } from './agent-server/client.js'
-import { conversationRequest, runConversation } from './conversation.js'
+import { conversationRequest } from './agent-server/requests.js'
+import { CancelBudget, cancelOnSignals } from './cancel.js'
+import { conversationToContinue, continuedBase } from './conversation/continuation.js'
+import { openConversation, type ConversationRun } from './conversation/run.js'
 import { EventLog } from './event-log.js'
-import { preflightImage } from './image.js'
 import { checkActor, checkForkCode, type Verdict } from './gate.js'
 import { readGithubContext, type GithubContext } from './github-context.js'
-import { readSettings, type Settings } from './inputs.js'
+import { preflightImage } from './image.js'
+import { readSettings } from './inputs.js'
 import { errorMessage, fail, info, notice, phase, warning } from './log.js'
-import { commentMarker, renderProgressComment } from './report/comment.js'
+import { commentMarker } from './naming.js'
+import { renderProgressComment } from './report/comment.js'
 import { Output } from './report/outputs.js'
 import { Reporter } from './report/reporter.js'
-import { writeInputErrorSummary } from './report/summary.js'
 import { buildResult, type Outcome } from './report/result.js'
+import { writeInputErrorSummary } from './report/summary.js'
 import { Timeline } from './report/timeline.js'
-import { RuntimeApi } from './runtime/client.js'
-import { provisionRuntime, startRequest } from './runtime/provision.js'
+import * as options from './run-options.js'
+import { RuntimeApi, startRequest } from './runtime/client.js'
+import { provisionRuntime, type ReadyRuntime } from './runtime/provision.js'
 import { findSessionRuntime, releaseRuntime } from './runtime/release.js'
-import { markRuntimeReleased, saveConversationId, saveOutputDir, saveRuntimeId, saveSession } from './state.js'
+import type { Settings } from './settings.js'
+import { markRuntimeReleased, saveConversationId, saveReportPlan, saveRuntimeId, saveSession } from './state.js'
 import { DeadlineError, withinDeadline } from './timing.js'
-import { conversationToContinue, continuedBase } from './continuation.js'
-import { applyChanges, downloadChanges, packCheckout, uploadWorkspace, type Changes } from './workspace.js'
+import { applyChanges, downloadChanges, packCheckout, uploadWorkspace, type Changes, type SandboxRepo } from './workspace.js'
 
-/** After a cancel, what is left of the runner's 7.5 s goes to the final comment; the post step uploads the artifact. */
-const CANCEL_COMMENT_BUDGET_MS = 2_000
 const COMMENT_BUDGET_MS = 30_000
 /** Bringing the changes back: a few sandbox commands and one download. */
 const CHANGES_BUDGET_MS = 300_000
 
-/** The main step: inputs → image → runtime → conversation → report → release. */
+/** What the run produced, filled as it goes; result.json (and, through the state, the post step) is made from it. */
+interface RunRecord {
+  startedAt: Date
+  runtimeId?: string
+  conversationId?: string
+  baseCommit: string | null
+  changes?: Changes
+  outcome: Outcome
+}
+
+/** The main step: inputs → gate → image → runtime → conversation → changes → release → report. */
 export async function runMain(): Promise<void> {
   const startedAt = new Date()
   let ctx: GithubContext
@@ -43,148 +57,175 @@ export async function runMain(): Promise<void> {
   if (!fork.allowed) return refuseEarly(`Not running: ${fork.reason}`)
   let settings: Settings
   try {
-    settings = readSettings(undefined, ctx)
+    settings = readSettings(ctx)
   } catch (err) {
     return refuseInvalid(err)
   }
   for (const notice of settings.notices) warning(notice)
   // The modes' code (and @actions/glob) loads only for the runs that use them.
-  if (settings.mode === 'aggregate') return (await import('./modes/index.js')).aggregateMode(settings, ctx.workspace)
-  if (settings.mode === 'sweep') return (await import('./modes/index.js')).sweepMode(settings)
+  if (settings.mode === 'aggregate') return (await import('./modes/index.js')).aggregateMode(options.aggregateOptions(settings, ctx))
+  if (settings.mode === 'sweep') return (await import('./modes/index.js')).sweepMode(options.sweepOptions(settings))
   const verdict = await admit(ctx, settings)
   if (!verdict.allowed) return skip(settings, startedAt, verdict)
   if (settings.dryRun) return dryRun(settings, startedAt)
+  return runAgent(settings, startedAt)
+}
 
+async function runAgent(settings: Settings, startedAt: Date): Promise<void> {
   const cancellation = cancelOnSignals()
   const { signal } = cancellation
   mkdirSync(settings.outputDir, { recursive: true })
   saveSession({ sessionId: settings.sessionId, runtimeApiUrl: settings.runtimeApi.url, onExit: settings.onExit })
-  saveOutputDir(settings.outputDir)
+  saveReportPlan(options.reportTarget(settings), options.resultContext(settings))
   const api = new RuntimeApi(settings.runtimeApi.url, settings.runtimeApi.apiKey)
   const log = new EventLog(join(settings.outputDir, 'events.jsonl'))
-  const reporter = new Reporter(settings)
+  const reporter = new Reporter(options.reportTarget(settings), settings.github.token)
   const timeline = new Timeline()
   /** A phase of the log that the timeline also records. */
   const timed = <T>(title: string, fn: () => Promise<T>): Promise<T> => phase(title, fn, timeline)
-  let runtimeId: string | undefined
-  let conversationId: string | undefined
+  const record: RunRecord = { startedAt, baseCommit: null, outcome: { status: 'error' } }
+  let conversation: ConversationRun | undefined
   reporter.followProgress(() => ({
-    phase: conversationId ? 'running' : 'provisioning',
+    phase: conversation ? 'running' : 'provisioning',
     steps: log.actions,
     lastAction: log.lastAction,
-    cost: log.cost,
+    cost: conversation?.cost ?? 0,
     elapsedMs: Date.now() - startedAt.getTime()
   }))
 
-  let outcome: Outcome
-  let changes: Changes | undefined
-  let baseCommit: string | null = null
-  let provisioning = false
-  const { workspace } = settings
+  const { workspace, workingDir } = settings
   // Packing a large checkout takes seconds: done while the runtime provisions, so only the transfer is left after it is ready.
   const packed = workspace.checkout ? packCheckout(workspace.checkout) : undefined
   packed?.catch(() => undefined)
+  let provisioning = false
   try {
     await timed('Checking the image', () => preflightImage(settings.image, settings.waitForImageSeconds, signal))
     provisioning = true
-    const runtime = await timed('Provisioning the runtime', () =>
-      provisionRuntime(
-        api,
-        settings,
-        id => {
-          runtimeId = id
-          saveRuntimeId(id)
-        },
-        signal
-      )
-    )
+    const runtime = await timed('Provisioning the runtime', () => provision(api, settings, record, signal))
     const server = new AgentServer(runtime.url, runtime.sessionApiKey)
     const capabilities = await server.capabilities(signal)
     info(`Agent server version ${capabilities.version}.`)
     const existing = await conversationToContinue(server, capabilities, settings.continuation, signal)
     // A continued conversation's working directory is as its last attempt left it: nothing is uploaded over it.
     const repo = existing
-      ? await continuedBase(server, settings.workingDir, existing, signal)
+      ? await continuedBase(server, workingDir, existing, signal)
       : await timed(workspace.checkout ? 'Uploading the checkout' : 'Preparing the working directory', () =>
-          uploadWorkspace(server, capabilities, { checkout: workspace.checkout, workingDir: settings.workingDir, limitMb: workspace.limitMb, packed, signal })
+          uploadWorkspace(server, capabilities, { checkout: workspace.checkout, workingDir, limitMb: workspace.limitMb, packed, signal })
         )
-    baseCommit = repo.baseCommit
-    outcome = await timed('Running the agent', () =>
-      runConversation(server, capabilities, settings, log, {
-        existing,
-        base: { tree: repo.baseTree, commit: repo.baseCommit },
-        onConversationId: id => {
-          conversationId = id
-          saveConversationId(id)
-        },
-        runtimeGone: async gone => {
-          const current = await api.getSession(settings.sessionId, { signal: gone, retries: 1 })
-          return current?.runtimeId !== runtime.runtimeId || current.status !== 'running'
-        },
-        signal
-      })
-    )
+    record.baseCommit = repo.baseCommit
+    const runtimeGone = (gone: AbortSignal) => isRuntimeGone(api, settings.sessionId, runtime, gone)
+    record.outcome = await timed('Running the agent', async () => {
+      conversation = await openConversation(server, capabilities, options.conversationOptions(settings, existing, repo, runtimeGone), log, signal)
+      record.conversationId = conversation.id
+      saveConversationId(conversation.id)
+      return conversation.run()
+    })
     if (!signal.aborted) {
-      await timed('Bringing the changes back', async () => {
-        changes = await withinDeadline(CHANGES_BUDGET_MS, signal, `the changes were not back within ${CHANGES_BUDGET_MS / 1000}s`, limit =>
-          downloadChanges(server, capabilities, repo, { workingDir: settings.workingDir, patchFile: join(settings.outputDir, 'changes.patch'), signal: limit })
-        )
-        const changed = changes.changedFiles.length
-        info(changed ? `The agent changed ${changed === 1 ? '1 file' : `${changed} files`}.` : 'The agent changed no files.')
-        if (workspace.apply && workspace.checkout) await applyChanges(workspace.checkout, changes)
-      }).catch(err => {
-        // A cancel while the changes come back leaves them on the sandbox side: the run is cancelled, not failed.
-        if (signal.aborted) outcome = { ...outcome, status: 'cancelled', error: 'The job was cancelled while the changes were brought back.' }
-        // A patch that does not apply fails a finished run; after a failed run, the run's own error stays the headline.
-        else if (outcome.status === 'finished') outcome = { ...outcome, status: 'error', error: errorMessage(err) }
-        else warning(`Could not bring the agent's changes back: ${errorMessage(err)}`)
-      })
+      const back = await timed('Bringing the changes back', () => bringChangesBack(server, capabilities, repo, settings, record.outcome, signal))
+      record.changes = back.changes
+      record.outcome = back.outcome
     }
   } catch (err) {
     const cancelled = signal.aborted
     const timedOut = err instanceof DeadlineError
-    outcome = { status: cancelled ? 'cancelled' : timedOut ? 'timeout' : 'error', error: cancelled ? 'The job was cancelled.' : errorMessage(err) }
+    record.outcome = { status: cancelled ? 'cancelled' : timedOut ? 'timeout' : 'error', error: cancelled ? 'The job was cancelled.' : errorMessage(err) }
   } finally {
     log.close()
   }
 
   // Released before anything is reported: no failure of reporting (a file command, GitHub) may skip it.
-  if (provisioning) {
-    try {
-      // A /start cut short by startup-timeout or a cancel may still have made a runtime.
-      const left = runtimeId ?? (signal.aborted ? undefined : await findSessionRuntime(api, settings.sessionId))
-      if (left) await timeline.time('Releasing the runtime', () => releaseRuntime(api, left, settings.onExit, signal.aborted))
-      if (left || !signal.aborted) markRuntimeReleased()
-    } catch (err) {
-      warning(`Could not release runtime ${runtimeId ?? `of session ${settings.sessionId}`}: ${errorMessage(err)}. The post step will try again.`)
-    }
-  }
-  const result = buildResult(settings, outcome, { runtimeId, conversationId, startedAt, eventCount: log.count, eventsFile: log.path, changes, baseCommit })
-  result.phases = [...timeline.phases]
+  if (provisioning) await release(api, settings, record.runtimeId, signal.aborted, timeline)
+  const result = buildResult(options.resultContext(settings), record.outcome, {
+    ...record,
+    eventCount: log.count,
+    eventsFile: log.path,
+    phases: [...timeline.phases]
+  })
   await reporter.record(result)
-  await reporter.publish(result, { upload: !signal.aborted, budgetMs: signal.aborted ? CANCEL_COMMENT_BUDGET_MS : COMMENT_BUDGET_MS })
+  await reporter.publish(result, { upload: !signal.aborted, budgetMs: signal.aborted ? CancelBudget.commentMs : COMMENT_BUDGET_MS })
   cancellation.dispose()
   if (result.status !== 'finished') fail(result.error ?? `The run ended with status ${result.status}.`)
+}
+
+/** A ready runtime; each runtime id is recorded (and saved for the post step) the moment provisioning knows it. */
+async function provision(api: RuntimeApi, settings: Settings, record: RunRecord, signal: AbortSignal): Promise<ReadyRuntime> {
+  const steps = provisionRuntime(api, options.provisionOptions(settings), signal)
+  for (let step = await steps.next(); ; step = await steps.next()) {
+    if (step.done) return step.value
+    record.runtimeId = step.value
+    saveRuntimeId(step.value)
+  }
+}
+
+async function isRuntimeGone(api: RuntimeApi, sessionId: string, runtime: ReadyRuntime, signal: AbortSignal): Promise<boolean> {
+  const current = await api.getSession(sessionId, { signal, retries: 1 })
+  return current?.runtimeId !== runtime.runtimeId || current.status !== 'running'
+}
+
+/** The patch, and (apply-changes) the checkout updated; returns them with the outcome they leave. */
+async function bringChangesBack(
+  server: AgentServer,
+  capabilities: Capabilities,
+  repo: SandboxRepo,
+  settings: Settings,
+  outcome: Outcome,
+  signal: AbortSignal
+): Promise<{ changes?: Changes; outcome: Outcome }> {
+  const { checkout, apply } = settings.workspace
+  let changes: Changes | undefined
+  try {
+    changes = await withinDeadline(CHANGES_BUDGET_MS, signal, `the changes were not back within ${CHANGES_BUDGET_MS / 1000}s`, limit =>
+      downloadChanges(server, capabilities, repo, { workingDir: settings.workingDir, patchFile: join(settings.outputDir, 'changes.patch'), signal: limit })
+    )
+    const changed = changes.changedFiles.length
+    info(changed ? `The agent changed ${changed === 1 ? '1 file' : `${changed} files`}.` : 'The agent changed no files.')
+    if (apply && checkout) await applyChanges(checkout, changes)
+    return { changes, outcome }
+  } catch (err) {
+    // A cancel while the changes come back leaves them on the sandbox side: the run is cancelled, not failed.
+    if (signal.aborted) return { changes, outcome: { ...outcome, status: 'cancelled', error: 'The job was cancelled while the changes were brought back.' } }
+    // A patch that does not apply fails a finished run (the patch stays for the user); after a failed run, the run's own error stays the headline.
+    if (outcome.status === 'finished') return { changes, outcome: { ...outcome, status: 'error', error: errorMessage(err) } }
+    warning(`Could not bring the agent's changes back: ${errorMessage(err)}`)
+    return { changes, outcome }
+  }
+}
+
+/** Stops, pauses or keeps the runtime; a /start cut short by startup-timeout or a cancel may still have made one. */
+async function release(api: RuntimeApi, settings: Settings, runtimeId: string | undefined, cancelled: boolean, timeline: Timeline): Promise<void> {
+  try {
+    const left = runtimeId ?? (cancelled ? undefined : await findSessionRuntime(api, settings.sessionId))
+    if (left) await timeline.time('Releasing the runtime', () => releaseRuntime(api, left, settings.onExit, cancelled))
+    if (left || !cancelled) markRuntimeReleased()
+  } catch (err) {
+    warning(`Could not release runtime ${runtimeId ?? `of session ${settings.sessionId}`}: ${errorMessage(err)}. The post step will try again.`)
+  }
 }
 
 /** The gate: fork code on pull_request_target, then the actor's permission. */
 async function admit(ctx: GithubContext, settings: Settings): Promise<Verdict & { fail?: boolean }> {
   const fork = checkForkCode(ctx, settings.workspace.checkout, settings.security.allowForkCode)
   if (!fork.allowed) return { ...fork, fail: true }
-  return checkActor(ctx, settings, async login => {
+  const { token, repository } = settings.github
+  const lookup = async (login: string) => {
     const { getOctokit } = await import('@actions/github')
-    const [owner, repo] = settings.github.repository.split('/')
-    const { data } = await getOctokit(settings.github.token).rest.repos.getCollaboratorPermissionLevel({ owner, repo, username: login })
+    const [owner, repo] = repository.split('/')
+    const { data } = await getOctokit(token).rest.repos.getCollaboratorPermissionLevel({ owner, repo, username: login })
     return data
-  })
+  }
+  return checkActor(ctx, { ...settings.security, lookup: token ? lookup : null })
 }
 
 /** A refused run: status `skipped`, nothing provisioned, no secret used. */
 async function skip(settings: Settings, startedAt: Date, verdict: { reason: string; fail?: boolean }): Promise<void> {
   const reason = `Not running: ${verdict.reason}.`
   mkdirSync(settings.outputDir, { recursive: true })
-  const result = buildResult(settings, { status: 'skipped', error: reason }, { startedAt, eventCount: 0, eventsFile: join(settings.outputDir, 'events.jsonl') })
-  await new Reporter({ ...settings, github: { ...settings.github, commentOn: null } }).record(result)
+  const result = buildResult(
+    options.resultContext(settings),
+    { status: 'skipped', error: reason },
+    { startedAt, eventCount: 0, eventsFile: join(settings.outputDir, 'events.jsonl') }
+  )
+  await new Reporter({ ...options.reportTarget(settings), commentOn: null }, settings.github.token).record(result)
   if (verdict.fail) fail(reason)
   else notice(reason)
 }
@@ -193,15 +234,14 @@ async function skip(settings: Settings, startedAt: Date, verdict: { reason: stri
 async function dryRun(settings: Settings, startedAt: Date): Promise<void> {
   await phase('Dry run', async () => {
     await preflightImage(settings.image, 0)
-    info(`Would start a runtime: ${JSON.stringify(startRequest(settings))}`)
-    info(`Would create the conversation: ${JSON.stringify(conversationRequest(settings))}`)
+    info(`Would start a runtime: ${JSON.stringify(startRequest(options.runtimeSpec(settings)))}`)
+    info(`Would create the conversation: ${JSON.stringify(conversationRequest(options.conversationSpec(settings)))}`)
     const messages = [settings.prompt, ...settings.followUps]
     messages.forEach((message, index) => info(`Message ${index + 1} of ${messages.length}:\n${message}`))
-    if (settings.github.commentOn !== null) {
+    const { commentOn, cellKey, runUrl } = settings.github
+    if (commentOn !== null) {
       const progress = { phase: 'provisioning' as const, steps: 0, cost: 0, elapsedMs: 0 }
-      info(
-        `Would comment on #${settings.github.commentOn}:\n${renderProgressComment(commentMarker(settings.github.cellKey), progress, { runUrl: settings.github.runUrl })}`
-      )
+      info(`Would comment on #${commentOn}:\n${renderProgressComment(commentMarker(cellKey), progress, { runUrl })}`)
     }
   }).catch(err => fail(`Dry run: ${errorMessage(err)}`))
   await skip(settings, startedAt, { reason: 'dry-run is true; nothing was provisioned' })
@@ -215,31 +255,9 @@ async function refuseInvalid(err: unknown): Promise<void> {
 }
 
 async function refuseEarly(reason: string): Promise<void> {
-  core.setOutput('status', 'skipped')
+  core.setOutput(Output.status, 'skipped')
   fail(reason)
   await writeInputErrorSummary(reason)
-}
-
-/**
- * A cancelled job gets SIGINT, then SIGTERM 7.5 s later, then SIGKILL 2.5 s after that.
- * The first signal aborts the run so it can interrupt the agent and stop the runtime in time.
- */
-function cancelOnSignals(): { signal: AbortSignal; dispose: () => void } {
-  const controller = new AbortController()
-  const onSignal = (name: NodeJS.Signals): void => {
-    if (controller.signal.aborted) return
-    info(`Received ${name}: cancelling the run.`)
-    controller.abort(new Error(`The job was cancelled (${name}).`))
-  }
-  process.on('SIGINT', onSignal)
-  process.on('SIGTERM', onSignal)
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      process.off('SIGINT', onSignal)
-      process.off('SIGTERM', onSignal)
-    }
-  }
 }
 
 /** The name @github/local-action calls (`npm run local`); the runner uses dist/main. */

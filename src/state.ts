@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
-import type { ExitAction } from './inputs.js'
+import type { ReportTarget, ResultContext } from './report/plan.js'
+import type { ExitAction } from './runtime/release.js'
 
 /** Every key main hands to the post step, in one place. */
 const Key = {
@@ -13,7 +14,7 @@ const Key = {
   commentFinal: 'comment-final',
   artifactUploaded: 'artifact-uploaded',
   artifactDone: 'artifact-done',
-  outputDir: 'output-dir'
+  reportPlan: 'report-plan'
 } as const
 
 export interface SavedRuntime {
@@ -61,7 +62,8 @@ export function loadRuntime(): SavedRuntime | undefined {
 
 /** What main did about reporting, so the post step can finish what a cancel or crash left. */
 export interface SavedReport {
-  outputDir: string
+  target: ReportTarget
+  context: ResultContext
   conversationId?: string
   commentId?: number
   commentFinal: boolean
@@ -69,8 +71,9 @@ export interface SavedReport {
   artifactDone: boolean
 }
 
-export function saveOutputDir(dir: string): void {
-  core.saveState(Key.outputDir, dir)
+/** Saved before the run begins: the post step reports from it without reading the inputs again. */
+export function saveReportPlan(target: ReportTarget, context: ResultContext): void {
+  core.saveState(Key.reportPlan, JSON.stringify({ target, context }))
 }
 
 export function saveCommentId(id: number): void {
@@ -88,11 +91,13 @@ export function markArtifactDone(uploaded: boolean): void {
 }
 
 export function loadReport(): SavedReport | undefined {
-  const outputDir = core.getState(Key.outputDir)
-  if (!outputDir) return undefined
+  const plan = core.getState(Key.reportPlan)
+  if (!plan) return undefined
+  const { target, context } = JSON.parse(plan) as Pick<SavedReport, 'target' | 'context'>
   const commentId = Number(core.getState(Key.commentId))
   return {
-    outputDir,
+    target,
+    context,
     conversationId: core.getState(Key.conversationId) || undefined,
     commentId: commentId > 0 ? commentId : undefined,
     commentFinal: core.getState(Key.commentFinal) === 'true',

@@ -1,3 +1,5 @@
+import semver from 'semver'
+
 /**
  * What an agent-server version supports (protocol.md B.14, G). Every version difference the
  * client cares about is decided here, from the version /server_info reports; an unknown
@@ -18,24 +20,15 @@ export interface Capabilities {
 }
 
 export function capabilitiesOf(version: string | undefined): Capabilities {
-  const v = parseVersion(version)
-  const atLeast = (min: string): boolean => v === undefined || compare(v, parseVersion(min)!) >= 0
+  // `v1.18`, `1.18.1rc1` and the like: the leading numbers decide.
+  const v = semver.coerce(version ?? '')
+  const atLeast = (min: string): boolean => v === null || semver.gte(v, min)
   return {
     version: version || 'unknown',
     firstMessageAuth: atLeast('1.18.1'),
     finalResponse: atLeast('1.17.0'),
     interrupt: atLeast('1.23.0'),
     fileQueryRoutes: atLeast('1.13.1'),
-    acpRoutes: v !== undefined && atLeast('1.15.0') && !atLeast('1.27.0')
+    acpRoutes: v !== null && atLeast('1.15.0') && !atLeast('1.27.0')
   }
-}
-
-function parseVersion(version: string | undefined): number[] | undefined {
-  const match = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(version?.trim() ?? '')
-  return match ? [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)] : undefined
-}
-
-function compare(a: number[], b: number[]): number {
-  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] - b[i]
-  return 0
 }

@@ -51,6 +51,20 @@ export class AgentServer {
     }
   }
 
+  /**
+   * False while a server in deferred-init mode (a warm pool) answers 503 on every /api route
+   * (protocol.md B.3); any other answer is for the calls that follow to report.
+   */
+  async initialised(tuning: Tuning): Promise<boolean> {
+    try {
+      const reply = await this.call('GET', '/api/conversations/count', { retries: 0, accept: [503], ...tuning })
+      return reply.status !== 503
+    } catch (err) {
+      if (tuning.signal?.aborted) throw err
+      return true
+    }
+  }
+
   /** What this server's version supports, from /server_info; taken as current when that cannot be read in a few seconds. */
   async capabilities(signal?: AbortSignal): Promise<Capabilities> {
     const reply = await this.call<{ version?: string }>('GET', '/server_info', { timeoutMs: 5_000, retries: 1, signal }).catch(err => {
@@ -63,8 +77,16 @@ export class AgentServer {
   /** Where the conversation is read back: the route it was created under. */
   private conversationsRoute = CONVERSATIONS
 
-  async createConversation(request: unknown, route = CONVERSATIONS, signal?: AbortSignal): Promise<ConversationState & { id: string }> {
-    const reply = await this.call<ConversationState & { id?: string; conversation_id?: string }>('POST', route, { json: request, timeoutMs: 120_000, signal })
+  /** Created under the first of `routes`; under the next when one answers 404 or 422 (a release without that route). */
+  async createConversation(request: unknown, routes: string[], signal?: AbortSignal): Promise<ConversationState & { id: string }> {
+    const [route, ...others] = routes
+    const reply = await this.call<ConversationState & { id?: string; conversation_id?: string }>('POST', route, {
+      json: request,
+      timeoutMs: 120_000,
+      accept: others.length ? [404, 422] : [],
+      signal
+    })
+    if (reply.status === 404 || reply.status === 422) return this.createConversation(request, others, signal)
     this.conversationsRoute = route
     const id = reply.body?.id ?? reply.body?.conversation_id
     if (!id) throw new Error('Agent server POST /api/conversations: no conversation id in the response.')

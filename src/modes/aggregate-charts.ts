@@ -1,5 +1,5 @@
 import { barChart, fence, gantt } from '../report/mermaid.js'
-import type { Aggregate } from './aggregate.js'
+import type { Aggregate } from './aggregate-types.js'
 
 /**
  * The matrix as pictures, next to its table: cost per cell, and each cell's run time as a bar,

@@ -3,62 +3,16 @@ import { writeFileSync } from 'node:fs'
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path'
 import * as glob from '@actions/glob'
 import { formatCost } from '../agent-server/describe.js'
+import { RUN_STATUSES } from '../conversation/outcome.js'
 import { formatDuration } from '../log.js'
 import { RESULT_SCHEMA_VERSION } from '../report/result.js'
 import { safeToPost } from '../report/sanitize.js'
 import { STATUS_LABEL } from '../report/summary.js'
 import { renderAggregateCharts } from './aggregate-charts.js'
-import type { Comparison } from './baseline.js'
+import { AGGREGATE_SCHEMA_VERSION, type Aggregate, type CellResult } from './aggregate-types.js'
+import { clip, code, escapeHtml, tableCell } from '../report/markdown.js'
 
-/**
- * `mode: aggregate`: the result.json files of a matrix, one row per cell.
- *
- * A cell is named after the folder that holds its result.json. `actions/download-artifact`
- * puts each artifact in a folder named after it, and this action names its artifact
- * `openhands-<job>[-<matrix values>]`, so a downloaded cell is named like its artifact.
- * A re-run uploads `<name>-attempt-<n>`: that is the same cell, and the latest attempt counts.
- * When two files still share a name, each is named by its path instead.
- */
-export interface CellResult {
-  cell: string
-  /** The result.json read; null when the cell never reported. */
-  file: string | null
-  /** A run status, or `missing` (no result.json) or `invalid` (a result.json that cannot be read). */
-  status: string
-  cost: number
-  promptTokens: number
-  completionTokens: number
-  durationSeconds: number
-  /** Why the cell did not finish: the run's error, or what was wrong with its file. */
-  error: string | null
-}
-
-/** Bumped on any incompatible change to aggregate.json (2: `comparison`); JSON Schema in schemas/aggregate.schema.json. */
-export const AGGREGATE_SCHEMA_VERSION = 2
-
-export interface Aggregate {
-  schema_version: typeof AGGREGATE_SCHEMA_VERSION
-  cells: CellResult[]
-  /** `failed` counts every cell that did not finish, `missing` ones included: finished + failed = cells. */
-  totals: {
-    cells: number
-    finished: number
-    failed: number
-    missing: number
-    cost: number
-    prompt_tokens: number
-    completion_tokens: number
-    duration_seconds: number
-  }
-  /** finished / cells; 0 when there are no cells. */
-  success_rate: number
-  /** Total cost / finished cells; null when none finished. */
-  cost_per_success: number | null
-  /** This night against the `baseline` input's aggregate.json; null without a usable baseline. */
-  comparison: Comparison | null
-}
-
-const STATUSES = new Set(['finished', 'error', 'stuck', 'timeout', 'budget_exceeded', 'cancelled', 'skipped'])
+const STATUSES: ReadonlySet<string> = new Set(RUN_STATUSES)
 const ATTEMPT_SUFFIX = /-attempt-(\d+)$/
 
 /** Reads every result.json that `patterns` (globs, relative to `cwd`) match; never throws on a bad file. */
@@ -98,7 +52,7 @@ export function renderAggregate(aggregate: Aggregate): string {
       missing ? '—' : count(c.promptTokens),
       missing ? '—' : count(c.completionTokens),
       missing ? '—' : formatDuration(c.durationSeconds * 1000),
-      c.error ? escapeHtml(clip(c.error)) : ''
+      c.error ? escapeHtml(clip(c.error, 200)) : ''
     ]
     lines.push(`| ${row.map(tableCell).join(' | ')} |`)
   }
@@ -244,7 +198,3 @@ const LABEL: Record<string, string> = {
 }
 const label = (status: string): string => LABEL[status] ?? status
 const count = (n: number): string => n.toLocaleString('en-US')
-const code = (text: string): string => `\`${text.replace(/`/g, "'")}\``
-const clip = (text: string): string => (text.length > 200 ? `${text.slice(0, 199)}…` : text)
-const escapeHtml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-const tableCell = (text: string): string => text.replace(/\s+/g, ' ').replace(/\|/g, '\\|')

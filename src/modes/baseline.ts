@@ -3,7 +3,9 @@ import { formatCost } from '../agent-server/describe.js'
 import { formatDuration } from '../log.js'
 import { barChart, fence, gantt } from '../report/mermaid.js'
 import { safeToPost } from '../report/sanitize.js'
-import { findFiles, type Aggregate, type CellResult } from './aggregate.js'
+import { findFiles } from './aggregate.js'
+import type { Aggregate, CellChange, CellComparison, CellResult, CellSide, Comparison, NightTotals } from './aggregate-types.js'
+import { code } from '../report/markdown.js'
 
 /**
  * A night's aggregate against a baseline (typically last night's aggregate.json): which cells
@@ -12,49 +14,6 @@ import { findFiles, type Aggregate, type CellResult } from './aggregate.js'
 
 /** aggregate.json versions a baseline may have: 2 only added `comparison` to 1. */
 const READABLE_VERSIONS = new Set([1, 2])
-
-/** One cell then and now; a side is null when the cell was not in that night. */
-export interface CellSide {
-  status: string
-  cost: number
-  tokens: number
-  duration_seconds: number
-}
-
-export type CellChange = 'regressed' | 'fixed' | 'new' | 'vanished' | 'same'
-
-export interface CellComparison {
-  cell: string
-  change: CellChange
-  then: CellSide | null
-  now: CellSide | null
-  /** USD, now minus then; null unless the cell is in both nights. */
-  cost_change: number | null
-  /** Percent of the baseline's cost; null unless the cell is in both nights with a baseline cost above 0. */
-  cost_change_percent: number | null
-  /** The change is beyond the threshold, either way. */
-  cost_flagged: boolean
-}
-
-export interface NightTotals {
-  cells: number
-  finished: number
-  success_rate: number
-  cost: number
-}
-
-export interface Comparison {
-  /** The baseline aggregate.json read. */
-  baseline_file: string
-  cost_change_threshold_percent: number
-  regressed: string[]
-  fixed: string[]
-  new_cells: string[]
-  vanished: string[]
-  cost_changes: string[]
-  totals: { then: NightTotals; now: NightTotals }
-  cells: CellComparison[]
-}
 
 /** The baseline that `pattern` (a path or glob, relative to `cwd`) names; the newest file when several match. */
 export async function readBaseline(pattern: string, cwd: string): Promise<{ aggregate: Aggregate; file: string } | { problem: string; found: boolean }> {
@@ -229,4 +188,3 @@ const signed = (n: number): string => (n > 0 ? `+${n}` : n < 0 ? `−${Math.abs(
 const percent = (rate: number): string => `${(rate * 100).toFixed(1)}%`
 const round = (n: number, digits: number): number => Number(n.toFixed(digits))
 const count = (n: number): string => n.toLocaleString('en-US')
-const code = (text: string): string => `\`${text.replace(/`/g, "'")}\``

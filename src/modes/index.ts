@@ -3,15 +3,17 @@ import { join } from 'node:path'
 import * as core from '@actions/core'
 import { formatCost } from '../agent-server/describe.js'
 import { StickyComment } from '../github/sticky-comment.js'
-import { sessionPrefix, type Settings } from '../inputs.js'
+import { commentMarker, sessionPrefix } from '../naming.js'
 import { fail, info, warning } from '../log.js'
 import { uploadRunArtifact } from '../report/artifacts.js'
-import { COMMENT_LIMIT, commentMarker } from '../report/comment.js'
+import { COMMENT_LIMIT } from '../report/comment.js'
 import { Output } from '../report/outputs.js'
+import type { ReportTarget } from '../report/plan.js'
 import { write as writeSummary } from '../report/summary.js'
 import { RuntimeApi } from '../runtime/client.js'
 import { withDeadline } from '../timing.js'
-import { aggregateResults, renderAggregate, writeAggregate, type Aggregate } from './aggregate.js'
+import { aggregateResults, renderAggregate, writeAggregate } from './aggregate.js'
+import type { Aggregate } from './aggregate-types.js'
 import { compareAggregates, readBaseline, renderComparison } from './baseline.js'
 import { renderSweep, sweepRuntimes } from './sweep.js'
 
@@ -20,12 +22,25 @@ import { renderSweep, sweepRuntimes } from './sweep.js'
  * one is given, in the summary, aggregate.json (also uploaded as the job's artifact, tomorrow's
  * baseline) and (on PR events) the comment.
  */
-export async function aggregateMode(settings: Settings, workspace: string): Promise<void> {
-  const aggregate = await aggregateResults({ patterns: settings.aggregate.patterns, expectedCells: settings.aggregate.expectedCells, cwd: workspace })
-  const { baseline: pattern } = settings.aggregate
-  const baseline = pattern ? await compareWithBaseline(aggregate, pattern, settings, workspace) : {}
-  mkdirSync(settings.outputDir, { recursive: true })
-  const file = join(settings.outputDir, 'aggregate.json')
+export interface AggregateOptions {
+  patterns: string[]
+  expectedCells: string[]
+  /** Path or glob of a previous aggregate.json; null for none. */
+  baseline: string | null
+  costChangeThreshold: number
+  failOnRegression: boolean
+  /** Where the patterns are looked up. */
+  workspace: string
+  report: ReportTarget
+  githubToken: string
+}
+
+export async function aggregateMode(options: AggregateOptions): Promise<void> {
+  const { report, workspace } = options
+  const aggregate = await aggregateResults({ patterns: options.patterns, expectedCells: options.expectedCells, cwd: workspace })
+  const baseline = options.baseline ? await compareWithBaseline(aggregate, { ...options, baseline: options.baseline }) : {}
+  mkdirSync(report.outputDir, { recursive: true })
+  const file = join(report.outputDir, 'aggregate.json')
   writeAggregate(aggregate, file)
   core.setOutput(Output.aggregateFile, file)
   const markdown = (aggregate.comparison ? renderComparison(aggregate.comparison) : '') + renderAggregate(aggregate)
@@ -34,11 +49,10 @@ export async function aggregateMode(settings: Settings, workspace: string): Prom
   info(
     `${totals.cells} cells: ${totals.finished} finished, ${totals.failed} failed (${totals.missing} missing); total cost ${formatCost(totals.cost)}. Written to ${file}.`
   )
-  if (settings.uploadArtifacts)
-    await uploadRunArtifact({ name: settings.artifactName, files: [file], rootDirectory: settings.outputDir, runUrl: settings.github.runUrl })
-  const { commentOn, token, repository, cellKey } = settings.github
+  if (report.uploadArtifacts) await uploadRunArtifact({ name: report.artifactName, files: [file], rootDirectory: report.outputDir, runUrl: report.runUrl })
+  const { commentOn, repository, cellKey } = report
   if (commentOn !== null) {
-    const comment = new StickyComment({ token, repository, issueNumber: commentOn, marker: commentMarker(`aggregate-${cellKey}`) })
+    const comment = new StickyComment({ token: options.githubToken, repository, issueNumber: commentOn, marker: commentMarker(`aggregate-${cellKey}`) })
     await withDeadline(comment.finish(fitComment(`${commentMarker(`aggregate-${cellKey}`)}\n${markdown}`)), 30_000)
     if (comment.url) core.setOutput(Output.commentUrl, comment.url)
   }
@@ -46,9 +60,9 @@ export async function aggregateMode(settings: Settings, workspace: string): Prom
 }
 
 /** Sets `aggregate.comparison`; returns the step's failure under fail-on-regression. A baseline that cannot be used only warns otherwise. */
-async function compareWithBaseline(aggregate: Aggregate, pattern: string, settings: Settings, workspace: string): Promise<{ failure?: string }> {
-  const { costChangeThreshold, failOnRegression } = settings.aggregate
-  const read = await readBaseline(pattern, workspace)
+async function compareWithBaseline(aggregate: Aggregate, options: AggregateOptions & { baseline: string }): Promise<{ failure?: string }> {
+  const { costChangeThreshold, failOnRegression } = options
+  const read = await readBaseline(options.baseline, options.workspace)
   if ('problem' in read) {
     // No baseline at all (the first night, an expired artifact) is no reason to fail; a broken one is, when asked.
     warning(`Not compared with a baseline: ${read.problem}. The aggregate below is this run's alone.`)
@@ -76,14 +90,17 @@ export function fitComment(body: string): string {
 }
 
 /** `mode: sweep`: stops this repository's runtimes older than sweep-older-than (a dry run by default). */
-export async function sweepMode(settings: Settings): Promise<void> {
-  const api = new RuntimeApi(settings.runtimeApi.url, settings.runtimeApi.apiKey)
-  const entries = await sweepRuntimes(api, {
-    prefix: sessionPrefix(settings.github.repository),
-    olderThanMinutes: settings.sweep.olderThanMinutes,
-    dryRun: settings.sweep.dryRun
-  })
-  await writeSummary(renderSweep(entries, settings.sweep.dryRun))
+export interface SweepOptions {
+  runtimeApi: { url: string; apiKey: string }
+  repository: string
+  olderThanMinutes: number
+  dryRun: boolean
+}
+
+export async function sweepMode(options: SweepOptions): Promise<void> {
+  const api = new RuntimeApi(options.runtimeApi.url, options.runtimeApi.apiKey)
+  const entries = await sweepRuntimes(api, { prefix: sessionPrefix(options.repository), olderThanMinutes: options.olderThanMinutes, dryRun: options.dryRun })
+  await writeSummary(renderSweep(entries, options.dryRun))
   const failed = entries.filter(entry => entry.action === 'failed').length
   if (failed) fail(`Sweep: ${failed} runtime(s) could not be stopped.`)
 }

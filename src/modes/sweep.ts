@@ -1,5 +1,6 @@
 import { errorMessage, info, warning } from '../log.js'
 import type { ListedRuntime, RuntimeApi } from '../runtime/client.js'
+import { code, escapeHtml, tableCell } from '../report/markdown.js'
 
 /**
  * `mode: sweep`: stops this repository's runtimes that outlived their runs (a killed runner,
@@ -98,7 +99,3 @@ function formatAge(minutes: number | null): string {
   if (minutes < 120) return `${minutes.toFixed(1)} min`
   return `${(minutes / 60).toFixed(1)} h`
 }
-
-const code = (text: string): string => `\`${text.replace(/`/g, "'")}\``
-const escapeHtml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-const tableCell = (text: string): string => text.replace(/\s+/g, ' ').replace(/\|/g, '\\|')

@@ -3,6 +3,7 @@ import { formatDuration } from '../log.js'
 import type { RunResult } from './result.js'
 import { continuedLine, renderChanges, renderTimeline, renderUsage } from './run-details.js'
 import { safeToPost } from './sanitize.js'
+import { clip, count } from './markdown.js'
 
 /** GitHub rejects comment bodies over 65 536 characters; keep a margin for the frame around the text. */
 export const COMMENT_LIMIT = 65_536
@@ -23,13 +24,6 @@ export interface Progress {
 export interface CommentLinks {
   runUrl?: string
   artifactUrl?: string
-}
-
-export const COMMENT_MARKER_PREFIX = '<!-- openhands-remote-run:'
-
-/** The hidden line that finds this job's comment again: one per workflow + job + matrix cell. */
-export function commentMarker(cellKey: string): string {
-  return `${COMMENT_MARKER_PREFIX}${cellKey} -->`
 }
 
 const TITLE: Record<RunResult['status'], string> = {
@@ -91,14 +85,6 @@ function renderMessage(text: string, room: number): string {
 
 function fit(text: string, room: number): string {
   return text.length <= room ? text : `${text.slice(0, Math.max(room - TRUNCATED.length, 0))}${TRUNCATED}`
-}
-
-function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max)}…`
-}
-
-function count(n: number): string {
-  return n.toLocaleString('en-US')
 }
 
 function footer(links: CommentLinks, result?: RunResult): string {

@@ -1,3 +1,5 @@
+import { roundUsd } from './markdown.js'
+
 /**
  * Mermaid diagrams for the step summary and comments, which GitHub renders. Each builder
  * returns undefined when the picture would be too large to read or to render (mermaid refuses
@@ -108,5 +110,5 @@ function quoted(value: string): string {
 }
 
 function number(n: number): string {
-  return Number.isFinite(n) ? String(Number(n.toFixed(6))) : '0'
+  return Number.isFinite(n) ? String(roundUsd(n)) : '0'
 }

@@ -2,15 +2,16 @@ import { readFileSync } from 'node:fs'
 import * as core from '@actions/core'
 import { formatCost } from '../agent-server/describe.js'
 import { StickyComment } from '../github/sticky-comment.js'
-import type { Settings } from '../inputs.js'
 import { formatDuration, info } from '../log.js'
 import { markArtifactDone, markCommentFinal, saveCommentId } from '../state.js'
 import { withDeadline } from '../timing.js'
+import type { ReportTarget } from './plan.js'
 import { uploadRunArtifact } from './artifacts.js'
-import { commentMarker, renderFinalComment, renderProgressComment, type Progress } from './comment.js'
+import { commentMarker } from '../naming.js'
+import { renderFinalComment, renderProgressComment, type Progress } from './comment.js'
 import { Output, setRunOutputs } from './outputs.js'
 import { formatUsd, writeResultFile, type RunResult } from './result.js'
-import { count } from './run-details.js'
+import { count } from './markdown.js'
 import { writeStepSummary } from './summary.js'
 
 const PROGRESS_CHECK_MS = 2_000
@@ -25,10 +26,11 @@ export class Reporter {
   private ticker: NodeJS.Timeout | undefined
 
   constructor(
-    private readonly settings: Settings,
+    private readonly target: ReportTarget,
+    token: string,
     commentId?: number
   ) {
-    const { commentOn, token, repository, cellKey } = settings.github
+    const { commentOn, repository, cellKey } = target
     if (commentOn !== null) {
       this.comment = new StickyComment({
         token,
@@ -52,7 +54,7 @@ export class Reporter {
       if (key === last && Date.now() - lastShown < HEARTBEAT_MS) return
       last = key
       lastShown = Date.now()
-      this.comment!.show(renderProgressComment(commentMarker(this.settings.github.cellKey), now, { runUrl: this.settings.github.runUrl }))
+      this.comment!.show(renderProgressComment(commentMarker(this.target.cellKey), now, { runUrl: this.target.runUrl }))
     }
     check()
     this.ticker = setInterval(check, PROGRESS_CHECK_MS)
@@ -77,12 +79,12 @@ export class Reporter {
   /** Uploads the artifact (unless turned off) and brings the comment to its final state, within `budgetMs`. */
   async publish(result: RunResult, options: { upload: boolean; budgetMs: number }): Promise<void> {
     let artifactUrl: string | undefined
-    if (options.upload && this.settings.uploadArtifacts) {
+    if (options.upload && this.target.uploadArtifacts) {
       const artifact = await uploadRunArtifact({
-        name: this.settings.artifactName,
+        name: this.target.artifactName,
         files: [result.events_file, result.result_file, ...(result.patch_file ? [result.patch_file] : [])],
-        rootDirectory: this.settings.outputDir,
-        runUrl: this.settings.github.runUrl
+        rootDirectory: this.target.outputDir,
+        runUrl: this.target.runUrl
       })
       artifactUrl = artifact.url
       markArtifactDone(artifact.uploaded)
@@ -90,7 +92,7 @@ export class Reporter {
       markArtifactDone(false)
     }
     if (!this.comment) return
-    const body = renderFinalComment(commentMarker(this.settings.github.cellKey), result, { runUrl: this.settings.github.runUrl, artifactUrl })
+    const body = renderFinalComment(commentMarker(this.target.cellKey), result, { runUrl: this.target.runUrl, artifactUrl })
     if (await withDeadline(this.comment.finish(body), options.budgetMs)) markCommentFinal()
     if (this.comment.url) core.setOutput(Output.commentUrl, this.comment.url)
   }

@@ -1,9 +1,10 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { ConversationOutcome, LlmUsage, RunStatus, TurnResult } from '../conversation.js'
-import type { Settings } from '../inputs.js'
+import type { ConversationOutcome, LlmUsage, RunStatus, TurnResult } from '../conversation/outcome.js'
 import type { Changes, FileStat } from '../workspace.js'
 import { redactValue } from '../secrets.js'
+import { roundUsd } from './markdown.js'
+import type { ResultContext } from './plan.js'
 import type { PhaseTiming } from './timeline.js'
 
 /** Bumped on any incompatible change to result.json (2: changes, phases, usage, per-turn tokens and timing). */
@@ -60,13 +61,13 @@ export function writeResultFile(result: RunResult): void {
 
 /** Cost as the outputs give it: USD, at most 6 decimals, no exponent. */
 export function formatUsd(cost: number): string {
-  return String(Number(cost.toFixed(6)))
+  return String(roundUsd(cost))
 }
 
 export type Outcome = Partial<ConversationOutcome> & { status: RunStatus }
 
 export function buildResult(
-  settings: Settings,
+  context: ResultContext,
   outcome: Outcome,
   run: {
     runtimeId?: string
@@ -85,12 +86,12 @@ export function buildResult(
     schema_version: RESULT_SCHEMA_VERSION,
     status: outcome.status,
     error: outcome.error ?? null,
-    session_id: settings.sessionId,
+    session_id: context.sessionId,
     runtime_id: run.runtimeId ?? null,
     conversation_id: outcome.conversationId ?? run.conversationId ?? null,
-    image: settings.image,
-    llm_model: settings.llm.model,
-    cost: Number((totals?.cost ?? 0).toFixed(6)),
+    image: context.image,
+    llm_model: context.llmModel,
+    cost: roundUsd(totals?.cost ?? 0),
     prompt_tokens: totals?.promptTokens ?? 0,
     completion_tokens: totals?.completionTokens ?? 0,
     cache_read_tokens: totals?.cacheReadTokens ?? 0,
@@ -101,7 +102,7 @@ export function buildResult(
     final_message: outcome.finalMessage ?? '',
     event_count: run.eventCount,
     events_file: run.eventsFile,
-    result_file: join(settings.outputDir, 'result.json'),
+    result_file: join(context.outputDir, 'result.json'),
     base_commit: run.baseCommit ?? null,
     patch_file: run.changes?.patchFile ?? null,
     changed_files: run.changes?.changedFiles ?? [],
@@ -111,8 +112,8 @@ export function buildResult(
     phases: run.phases ?? [],
     continued: outcome.continued
       ? {
-          from_attempt: settings.continuation.conversationId ? null : settings.continuation.attempt - 1,
-          conversation_cost: Number(outcome.continued.conversationTotals.cost.toFixed(6)),
+          from_attempt: context.continuedFromAttempt,
+          conversation_cost: roundUsd(outcome.continued.conversationTotals.cost),
           conversation_prompt_tokens: outcome.continued.conversationTotals.promptTokens,
           conversation_completion_tokens: outcome.continued.conversationTotals.completionTokens
         }

@@ -2,6 +2,7 @@ import { formatCost } from '../agent-server/describe.js'
 import { formatDuration } from '../log.js'
 import { barChart, fence, gantt, pie, type GanttTask } from './mermaid.js'
 import type { RunResult } from './result.js'
+import { clip, code, count, tableCell } from './markdown.js'
 
 /**
  * The parts of a run's report that both the step summary and the final comment show: the
@@ -43,7 +44,7 @@ export function renderChanges(result: RunResult, options: { collapsed: boolean; 
     .slice(0, MAX_LISTED_FILES)
     .map(
       f =>
-        `| ${code(clip(options.clean(f.path)))} | ${f.additions === null ? 'binary' : `+${count(f.additions)}`} | ${f.deletions === null ? '' : `−${count(f.deletions)}`} |`
+        `| ${tableCell(code(clip(options.clean(f.path), 300)))} | ${f.additions === null ? 'binary' : `+${count(f.additions)}`} | ${f.deletions === null ? '' : `−${count(f.deletions)}`} |`
     )
   if (files.length > MAX_LISTED_FILES) rows.push(`| … and ${files.length - MAX_LISTED_FILES} more | | |`)
   const table = ['| File | Added | Removed |', '|---|---:|---:|', ...rows, '']
@@ -107,7 +108,7 @@ export function renderUsage(result: RunResult): string {
       '|---|---|---:|---:|---:|---:|',
       ...result.usage.map(
         u =>
-          `| ${code(u.usage_id)} | ${u.model ? code(u.model) : '—'} | ${formatCost(u.cost)} | ${count(u.prompt_tokens)} | ${count(u.completion_tokens)} | ${count(u.cache_read_tokens)} |`
+          `| ${tableCell(code(u.usage_id))} | ${u.model ? tableCell(code(u.model)) : '—'} | ${formatCost(u.cost)} | ${count(u.prompt_tokens)} | ${count(u.completion_tokens)} | ${count(u.cache_read_tokens)} |`
       ),
       '',
       fence(
@@ -120,13 +121,6 @@ export function renderUsage(result: RunResult): string {
   }
   return parts.join('\n')
 }
-
-export function count(n: number): string {
-  return n.toLocaleString('en-US')
-}
-
-const clip = (text: string): string => (text.length > 300 ? `${text.slice(0, 299)}…` : text)
-const code = (text: string): string => `\`${text.replace(/`/g, "'").replace(/\|/g, '\\|')}\``
 
 /** `Continued from attempt 1 · conversation $0.0123, 20,600 prompt + 410 completion tokens in all`, or '' for a new conversation. */
 export function continuedLine(result: RunResult): string {

@@ -3,7 +3,8 @@ import { formatCost } from '../agent-server/describe.js'
 import { formatDuration, warning } from '../log.js'
 import { redact } from '../secrets.js'
 import type { RunResult } from './result.js'
-import { changesLine, continuedLine, count, renderChanges, renderTimeline, renderUsage } from './run-details.js'
+import { changesLine, continuedLine, renderChanges, renderTimeline, renderUsage } from './run-details.js'
+import { code, count, escapeHtml, tableCell } from './markdown.js'
 
 /** How each status reads in tables, summaries and comments. */
 export const STATUS_LABEL: Record<RunResult['status'], string> = {
@@ -31,7 +32,7 @@ export function renderSummary(result: RunResult): string {
     ['Conversation', result.conversation_id ? code(redact(result.conversation_id)) : '—']
   ]
   // Text is redacted field by field: the numbers stay what they are even when a short secret matches them.
-  const lines = ['## OpenHands agent run', '', '| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${cell(v)} |`), '']
+  const lines = ['## OpenHands agent run', '', '| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${tableCell(v)} |`), '']
   if (result.continued) lines.push(`**${continuedLine(result)}**`, '')
   if (result.error) lines.push(`**Error:** ${escapeHtml(redact(result.error))}`, '')
   // The changes, timeline and charts are built from the action's own values and escaped file names, not from the agent's prose.
@@ -65,7 +66,3 @@ export async function write(markdown: string): Promise<void> {
     core.summary.emptyBuffer()
   }
 }
-
-const code = (text: string): string => `\`${text.replace(/`/g, "'")}\``
-const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ')
-const escapeHtml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')

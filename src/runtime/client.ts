@@ -14,6 +14,9 @@ export interface RuntimeInfo {
   podLogs?: string
 }
 
+export type PullPolicy = 'Always' | 'IfNotPresent' | 'Never'
+export type ResourceFactor = 1 | 2 | 4 | 8
+
 export interface StartRequest {
   image: string
   command: string
@@ -25,6 +28,31 @@ export interface StartRequest {
   image_pull_policy: string
   runtime_class: string
   resource_factor?: number
+}
+
+/** What a runtime is started with: the image, the session it belongs to, its pull policy, size and environment. */
+export interface RuntimeSpec {
+  image: string
+  sessionId: string
+  imagePullPolicy: PullPolicy
+  resourceFactor: ResourceFactor
+  environment: Record<string, string>
+}
+
+/** The body the OpenHands SDK's APIRemoteWorkspace sends (protocol.md A.2). */
+export function startRequest(spec: RuntimeSpec): StartRequest {
+  return {
+    image: spec.image,
+    command: '/usr/local/bin/openhands-agent-server --port 60000',
+    working_dir: '/',
+    environment: spec.environment,
+    session_id: spec.sessionId,
+    run_as_user: 10001,
+    fs_group: 10001,
+    image_pull_policy: spec.imagePullPolicy,
+    runtime_class: 'sysbox-runc',
+    ...(spec.resourceFactor !== 1 ? { resource_factor: spec.resourceFactor } : {})
+  }
 }
 
 /** An entry of GET /list (protocol.md A.2): no pod_status, and no promised timestamp. */

@@ -1,9 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { callJson } from '../http.js'
-import type { ResourceFactor, Settings } from '../inputs.js'
+import { AgentServer } from '../agent-server/client.js'
 import { formatDuration, info, warning } from '../log.js'
 import { deadline } from '../timing.js'
-import type { RuntimeApi, RuntimeInfo, StartRequest } from './client.js'
+import { startRequest, type ResourceFactor, type RuntimeApi, type RuntimeInfo, type RuntimeSpec } from './client.js'
 
 export interface ReadyRuntime {
   runtimeId: string
@@ -11,6 +10,13 @@ export interface ReadyRuntime {
   sessionApiKey?: string
   /** How the runtime was obtained. */
   origin: 'started' | 'reused' | 'resumed'
+}
+
+export interface ProvisionOptions {
+  runtime: RuntimeSpec
+  startupTimeoutMs: number
+  /** New runtimes to try after a failed start-up. */
+  startupRetries: number
 }
 
 /** The API is shared by every job of every user: at most two status polls a second. */
@@ -37,120 +43,73 @@ export class RuntimeStartError extends Error {
 /**
  * Provisions a ready runtime. A failed start-up is retried `startup-retries` times with a new
  * runtime (the failed one stopped first), doubling resource-factor after a resource failure
- * (1 → 2 → 4 → 8), as the OpenHands benchmarks harness does.
+ * (1 → 2 → 4 → 8), as the OpenHands benchmarks harness does. Yields every runtime id as soon
+ * as it is known (the caller saves it, so that the post step can release it); returns the ready runtime.
  */
-export async function provisionRuntime(
-  api: RuntimeApi,
-  settings: Settings,
-  onRuntimeId: (runtimeId: string) => void,
-  signal?: AbortSignal
-): Promise<ReadyRuntime> {
-  let resourceFactor = settings.resourceFactor
+export async function* provisionRuntime(api: RuntimeApi, options: ProvisionOptions, signal: AbortSignal): AsyncGenerator<string, ReadyRuntime> {
+  let resourceFactor = options.runtime.resourceFactor
   for (let attempt = 1; ; attempt++) {
+    const runtime: RuntimeSpec = { ...options.runtime, resourceFactor }
+    let runtimeId: string | undefined
+    // startup-timeout holds even while a request hangs: every call of the attempt gets this signal.
+    const seconds = options.startupTimeoutMs / 1000
+    const limit = deadline(options.startupTimeoutMs, signal, `no answer before startup-timeout (${seconds}s) passed`)
     try {
-      return await attachOrStart(api, { ...settings, resourceFactor }, onRuntimeId, signal)
-    } catch (err) {
-      if (!(err instanceof RuntimeStartError) || attempt > settings.startupRetries || signal?.aborted) throw err
-      await api.stop(err.runtimeId).catch(stopErr => warning(`Could not stop the failed runtime ${err.runtimeId}: ${(stopErr as Error).message}`))
+      const existing = await api.getSession(runtime.sessionId, { signal: limit.signal })
+      if (existing?.status === 'running' || existing?.status === 'paused') yield (runtimeId = existing.runtimeId)
+      const obtained = await obtainRuntime(api, runtime, existing, limit.signal)
+      if (obtained.runtime.runtimeId !== runtimeId) yield (runtimeId = obtained.runtime.runtimeId)
+      const ready = await waitUntilReady(
+        api,
+        runtime.sessionId,
+        obtained.runtime,
+        Date.now() + options.startupTimeoutMs,
+        options.startupTimeoutMs,
+        limit.signal
+      )
+      return { ...ready, origin: obtained.origin }
+    } catch (caught) {
+      const err =
+        limit.expired && !signal.aborted && runtimeId
+          ? new RuntimeStartError(`Runtime ${runtimeId} was not ready after ${seconds}s (startup-timeout): ${(caught as Error).message}`, runtimeId)
+          : caught
+      if (!(err instanceof RuntimeStartError) || attempt > options.startupRetries || signal.aborted) throw err
+      await api.stop(err.runtimeId, { signal }).catch(stopErr => warning(`Could not stop the failed runtime ${err.runtimeId}: ${(stopErr as Error).message}`))
       if (err.resourceFailure && resourceFactor < 8) resourceFactor = (resourceFactor * 2) as ResourceFactor
       warning(
-        `${err.message.split('\n')[0]} Retrying with a new runtime (attempt ${attempt + 1} of ${settings.startupRetries + 1}, resource-factor ${resourceFactor}).`
+        `${err.message.split('\n')[0]} Retrying with a new runtime (attempt ${attempt + 1} of ${options.startupRetries + 1}, resource-factor ${resourceFactor}).`
       )
+    } finally {
+      limit.clear()
     }
   }
 }
 
-/**
- * Attaches to the session's runtime or starts one (protocol.md A.3), reports its id the
- * moment it is known, and waits until its agent server answers.
- */
-async function attachOrStart(api: RuntimeApi, settings: Settings, onRuntimeId: (runtimeId: string) => void, cancel?: AbortSignal): Promise<ReadyRuntime> {
-  // startup-timeout holds even while a request hangs: every call of the attempt gets this signal.
-  const seconds = settings.startupTimeoutMs / 1000
-  const limit = deadline(settings.startupTimeoutMs, cancel, `no answer before startup-timeout (${seconds}s) passed`)
-  let runtimeId: string | undefined
-  try {
-    return await attachOrStartWithin(api, settings, id => onRuntimeId((runtimeId = id)), limit.signal, Date.now() + settings.startupTimeoutMs)
-  } catch (err) {
-    if (!limit.expired || cancel?.aborted || !runtimeId) throw err
-    throw new RuntimeStartError(`Runtime ${runtimeId} was not ready after ${seconds}s (startup-timeout): ${(err as Error).message}`, runtimeId)
-  } finally {
-    limit.clear()
-  }
-}
-
-async function attachOrStartWithin(
+/** Attaches to the session's runtime (running or paused), or starts one (protocol.md A.3). */
+async function obtainRuntime(
   api: RuntimeApi,
-  settings: Settings,
-  onRuntimeId: (runtimeId: string) => void,
-  signal: AbortSignal,
-  readyBy: number
-): Promise<ReadyRuntime> {
-  const existing = await api.getSession(settings.sessionId, { signal })
-  let runtime: RuntimeInfo
-  let origin: ReadyRuntime['origin'] = 'started'
-
+  spec: RuntimeSpec,
+  existing: RuntimeInfo | undefined,
+  signal: AbortSignal
+): Promise<{ runtime: RuntimeInfo; origin: ReadyRuntime['origin'] }> {
   if (existing?.status === 'running') {
-    info(`Reusing runtime ${existing.runtimeId} of session ${settings.sessionId}.`)
-    onRuntimeId(existing.runtimeId)
-    runtime = existing
-    origin = 'reused'
-  } else if (existing?.status === 'paused') {
-    info(`Resuming paused runtime ${existing.runtimeId} of session ${settings.sessionId}.`)
-    onRuntimeId(existing.runtimeId)
+    info(`Reusing runtime ${existing.runtimeId} of session ${spec.sessionId}.`)
+    return { runtime: existing, origin: 'reused' }
+  }
+  if (existing?.status === 'paused') {
+    info(`Resuming paused runtime ${existing.runtimeId} of session ${spec.sessionId}.`)
     try {
       await api.resume(existing.runtimeId, { signal })
-      runtime = existing
-      origin = 'resumed'
+      return { runtime: existing, origin: 'resumed' }
     } catch (err) {
       if (signal.aborted) throw err
       warning(`Could not resume runtime ${existing.runtimeId} (${(err as Error).message}); starting a new one.`)
-      runtime = await start(api, settings, onRuntimeId, signal)
     }
-  } else {
-    runtime = await start(api, settings, onRuntimeId, signal)
   }
-  const ready = await waitUntilReady(api, settings.sessionId, runtime, readyBy, settings.startupTimeoutMs, signal)
-  return { ...ready, origin }
-}
-
-async function start(api: RuntimeApi, settings: Settings, onRuntimeId: (runtimeId: string) => void, signal: AbortSignal): Promise<RuntimeInfo> {
-  info(`Starting a runtime with image ${settings.image} (session ${settings.sessionId}).`)
-  const runtime = await api.start(startRequest(settings), { signal })
-  onRuntimeId(runtime.runtimeId)
+  info(`Starting a runtime with image ${spec.image} (session ${spec.sessionId}).`)
+  const runtime = await api.start(startRequest(spec), { signal })
   info(`Runtime ${runtime.runtimeId} started at ${runtime.url}.`)
-  return runtime
-}
-
-/** The body the OpenHands SDK's APIRemoteWorkspace sends (protocol.md A.2). */
-export function startRequest(settings: Settings): StartRequest {
-  return {
-    image: settings.image,
-    command: '/usr/local/bin/openhands-agent-server --port 60000',
-    working_dir: '/',
-    environment: settings.agent.kind === 'acp' ? acpEnvironment(settings) : {},
-    session_id: settings.sessionId,
-    run_as_user: 10001,
-    fs_group: 10001,
-    image_pull_policy: settings.imagePullPolicy,
-    runtime_class: 'sysbox-runc',
-    ...(settings.resourceFactor !== 1 ? { resource_factor: settings.resourceFactor } : {})
-  }
-}
-
-/**
- * An ACP agent CLI reads its provider key (and a proxy URL, from llm-base-url) from its
- * environment; the OpenHands example forwards them at /start, as here (protocol.md §G).
- */
-export function acpEnvironment(settings: Settings): Record<string, string> {
-  if (settings.agent.kind !== 'acp') return {}
-  const command = settings.agent.command.join(' ').toLowerCase()
-  const [key, url] = /codex|openai/.test(command)
-    ? ['OPENAI_API_KEY', 'OPENAI_BASE_URL']
-    : /gemini/.test(command)
-      ? ['GEMINI_API_KEY', 'GOOGLE_GEMINI_BASE_URL']
-      : ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL']
-  return { [key]: settings.llm.apiKey, ...(settings.llm.baseUrl ? { [url]: settings.llm.baseUrl } : {}) }
+  return { runtime, origin: 'started' }
 }
 
 /**
@@ -172,7 +131,12 @@ async function waitUntilReady(
   let healthSeen = false
   for (;;) {
     const pod = runtime.podStatus ?? 'pending'
-    if (pod === 'ready' && (await isHealthy(runtime.url, signal)) && (await apiAnswers(runtime.url, runtime.sessionApiKey, signal))) {
+    const server = new AgentServer(runtime.url, runtime.sessionApiKey)
+    if (
+      pod === 'ready' &&
+      (await server.health({ timeoutMs: HEALTH_TIMEOUT_MS, signal })) &&
+      (await server.initialised({ timeoutMs: HEALTH_TIMEOUT_MS, signal }))
+    ) {
       info(`Runtime ${runtime.runtimeId} is ready after ${formatDuration(Date.now() - started)}.`)
       return { runtimeId: runtime.runtimeId, url: runtime.url, sessionApiKey: runtime.sessionApiKey }
     }
@@ -202,7 +166,7 @@ async function waitUntilReady(
     // Container up, not yet Ready: the agent server's own /health (cheap, unauthenticated) says first when it
     // answers, so readiness is seen within ~100 ms without polling the shared Runtime API any faster.
     // Once /health has answered, the status is polled at the usual pace until the Runtime API says ready too.
-    if (pod === 'running' && !healthSeen) healthSeen = await probeHealthUntil(runtime.url, nextPoll, signal)
+    if (pod === 'running' && !healthSeen) healthSeen = await probeHealthUntil(server, nextPoll, signal)
     else if (nextPoll > Date.now()) await sleep(nextPoll - Date.now(), undefined, { signal })
     lastPoll = Date.now()
     const current = await api.getSession(sessionId, { signal })
@@ -215,45 +179,14 @@ async function waitUntilReady(
 }
 
 /** Probes /health until it answers 2xx (true) or `until` passes (false). */
-async function probeHealthUntil(url: string, until: number, signal: AbortSignal): Promise<boolean> {
+async function probeHealthUntil(server: AgentServer, until: number, signal: AbortSignal): Promise<boolean> {
   while (Date.now() < until) {
     const probeStarted = Date.now()
-    if (await isHealthy(url, signal, HEALTH_PROBE_TIMEOUT_MS)) return true
+    if (await server.health({ timeoutMs: HEALTH_PROBE_TIMEOUT_MS, signal })) return true
     const wait = Math.min(HEALTH_PROBE_MS - (Date.now() - probeStarted), until - Date.now())
     if (wait > 0) await sleep(wait, undefined, { signal })
   }
   return false
-}
-
-/**
- * A server in deferred-init mode (a warm pool) answers /health while every /api route is 503
- * until it is initialised (protocol.md B.3): ready means an authenticated call answers.
- */
-async function apiAnswers(url: string, sessionApiKey: string | undefined, signal: AbortSignal): Promise<boolean> {
-  const headers: Record<string, string> = sessionApiKey ? { 'X-Session-API-Key': sessionApiKey } : {}
-  const reply = await callJson(`${url}/api/conversations/count`, {
-    call: 'Agent server GET /api/conversations/count',
-    headers,
-    retries: 0,
-    timeoutMs: HEALTH_TIMEOUT_MS,
-    accept: [503],
-    signal
-  }).catch(err => {
-    if (signal.aborted) throw err
-    // Anything but "still starting" is for the calls that follow to report.
-    return { status: 200 }
-  })
-  return reply.status !== 503
-}
-
-async function isHealthy(url: string, signal: AbortSignal, timeoutMs = HEALTH_TIMEOUT_MS): Promise<boolean> {
-  try {
-    await callJson(`${url}/health`, { call: 'Agent server GET /health', retries: 0, timeoutMs, signal })
-    return true
-  } catch (err) {
-    if (signal.aborted) throw err
-    return false
-  }
 }
 
 function details(runtime: RuntimeInfo): string {

@@ -1,14 +1,20 @@
-import type { ExitAction } from '../inputs.js'
+import { CancelBudget } from '../cancel.js'
 import { info } from '../log.js'
 import type { RuntimeApi } from './client.js'
 
-/** Stops, pauses or keeps the runtime, as `on-exit` says. A runtime already gone (404) counts as released. */
-export async function releaseRuntime(api: RuntimeApi, runtimeId: string, onExit: ExitAction, quick = false): Promise<void> {
+/** What on-exit does with the runtime when the run is over. */
+export type ExitAction = 'stop' | 'pause' | 'keep'
+
+/**
+ * Stops, pauses or keeps the runtime, as `on-exit` says. A runtime already gone (404) counts as
+ * released. After a cancel: one attempt, within the cancel budget.
+ */
+export async function releaseRuntime(api: RuntimeApi, runtimeId: string, onExit: ExitAction, cancelled = false): Promise<void> {
   if (onExit === 'keep') {
     info(`Runtime ${runtimeId} keeps running (on-exit: keep).`)
     return
   }
-  const tuning = quick ? { timeoutMs: 3_000, retries: 0 } : undefined
+  const tuning = cancelled ? { timeoutMs: CancelBudget.releaseMs, retries: 0 } : undefined
   const released = onExit === 'pause' ? await api.pause(runtimeId, tuning) : await api.stop(runtimeId, tuning)
   info(released ? `Runtime ${runtimeId} ${onExit === 'pause' ? 'paused' : 'stopped'}.` : `Runtime ${runtimeId} was already gone.`)
 }

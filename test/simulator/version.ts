@@ -1,3 +1,5 @@
+import semver from 'semver'
+
 /** What a given agent-server version offers (protocol.md §B.2, §B.14). */
 export interface ServerFeatures {
   firstMessageWsAuth: boolean
@@ -16,7 +18,8 @@ export interface ServerFeatures {
 }
 
 export function featuresOf(version: string): ServerFeatures {
-  const at = (min: string) => compareVersions(version, min) >= 0
+  const current = semver.coerce(version) ?? '0.0.0'
+  const at = (min: string) => semver.gte(current, min)
   return {
     firstMessageWsAuth: at('1.18.1'),
     // resend_mode is "newer" than v1.11.x; the exact release is not known.
@@ -30,18 +33,4 @@ export function featuresOf(version: string): ServerFeatures {
     acpOnConversations: at('1.27.0'),
     autotitle: at('1.43.0')
   }
-}
-
-export function compareVersions(a: string, b: string): number {
-  const pa = parts(a)
-  const pb = parts(b)
-  for (let i = 0; i < 3; i++) {
-    if (pa[i] !== pb[i]) return pa[i] - pb[i]
-  }
-  return 0
-}
-
-function parts(version: string): number[] {
-  const nums = version.replace(/^v/, '').split(/[.-]/).slice(0, 3).map(Number)
-  return [0, 1, 2].map(i => (Number.isFinite(nums[i]) ? nums[i] : 0))
 }

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { aggregateResults, renderAggregate, writeAggregate, type Aggregate } from '../../src/modes/aggregate.js'
+import { aggregateResults, renderAggregate, writeAggregate } from '../../src/modes/aggregate.js'
+import type { Aggregate } from '../../src/modes/aggregate-types.js'
 import type { RunResult } from '../../src/report/result.js'
 import { sampleResult } from '../harness/fixtures.js'
 

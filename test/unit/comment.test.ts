@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { COMMENT_LIMIT, commentMarker, renderFinalComment, renderProgressComment } from '../../src/report/comment.js'
+import { COMMENT_LIMIT, renderFinalComment, renderProgressComment } from '../../src/report/comment.js'
+import { commentMarker } from '../../src/naming.js'
 import type { RunResult } from '../../src/report/result.js'
 import { neutralizeMentions, redactTokenFormats } from '../../src/report/sanitize.js'
 import { sampleResult } from '../harness/fixtures.js'

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { readGithubContext, type GithubContext } from '../../src/github-context.js'
-import { canonicalMatrix, defaultImage, followUps, InputError, readSettings, sessionId, sessionPrefix } from '../../src/inputs.js'
+import { InputError, readSettings } from '../../src/inputs.js'
+import { messageList } from '../../src/input-rules.js'
+import { canonicalMatrix, defaultImage, sessionId, sessionPrefix } from '../../src/naming.js'
 
 const ctx = (over: Partial<GithubContext> = {}): GithubContext => ({
   eventName: 'push',
@@ -20,25 +22,39 @@ const ctx = (over: Partial<GithubContext> = {}): GithubContext => ({
   ...over
 })
 
-const reader = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? ''
+/** The inputs as the runner gives them (INPUT_* variables), for one call. */
+const reader = (inputs: Record<string, string>) => inputs
+function readSettingsFrom(inputs: Record<string, string>, context: GithubContext) {
+  const names = Object.keys(process.env).filter(name => name.startsWith('INPUT_'))
+  const saved = Object.fromEntries(names.map(name => [name, process.env[name]]))
+  for (const name of names) delete process.env[name]
+  for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  try {
+    return readSettings(context)
+  } finally {
+    for (const name of Object.keys(process.env).filter(name => name.startsWith('INPUT_'))) delete process.env[name]
+    Object.assign(process.env, saved)
+  }
+}
+const followUps = (value: string) => messageList('follow-up', value)
 const valid = { prompt: 'Fix the bug', 'llm-api-key': 'sk-llm-0123456789', 'runtime-api-key': 'rt-0123456789' }
 
 describe('readSettings', () => {
   it('reads the baseline inputs of mode aggregate, with their defaults, and names a bad one', () => {
-    const plain = readSettings(reader({ mode: 'aggregate' }), ctx())
+    const plain = readSettingsFrom(reader({ mode: 'aggregate' }), ctx())
     expect(plain.aggregate).toMatchObject({ baseline: null, costChangeThreshold: 25, failOnRegression: false })
-    const nightly = readSettings(
+    const nightly = readSettingsFrom(
       reader({ mode: 'aggregate', baseline: ' baseline/**/aggregate.json ', 'cost-change-threshold': '10.5', 'fail-on-regression': 'true' }),
       ctx()
     )
     expect(nightly.aggregate).toMatchObject({ baseline: 'baseline/**/aggregate.json', costChangeThreshold: 10.5, failOnRegression: true })
-    expect(() => readSettings(reader({ mode: 'aggregate', 'cost-change-threshold': '25%', 'fail-on-regression': 'yes' }), ctx())).toThrow(
+    expect(() => readSettingsFrom(reader({ mode: 'aggregate', 'cost-change-threshold': '25%', 'fail-on-regression': 'yes' }), ctx())).toThrow(
       /Input 'cost-change-threshold' must be a number greater than 0[\s\S]*Input 'fail-on-regression' must be true or false; got 'yes'/
     )
   })
 
   it('applies the documented defaults', () => {
-    const s = readSettings(reader(valid), ctx())
+    const s = readSettingsFrom(reader(valid), ctx())
     expect(s).toMatchObject({
       prompt: 'Fix the bug',
       llm: { model: 'anthropic/claude-sonnet-4-5-20250929', baseUrl: null },
@@ -58,9 +74,9 @@ describe('readSettings', () => {
 
   it('names every bad input at once, without calling anything', () => {
     const bad = { ...valid, 'resource-factor': '3', 'startup-timeout': '-5', 'on-exit': 'explode', 'working-dir': 'relative/dir', 'runtime-api-url': 'ftp://x' }
-    expect(() => readSettings(reader(bad), ctx())).toThrowError(InputError)
+    expect(() => readSettingsFrom(reader(bad), ctx())).toThrowError(InputError)
     try {
-      readSettings(reader(bad), ctx())
+      readSettingsFrom(reader(bad), ctx())
     } catch (err) {
       const message = (err as Error).message
       for (const name of ['resource-factor', 'startup-timeout', 'on-exit', 'working-dir', 'runtime-api-url']) expect(message).toContain(`'${name}'`)
@@ -69,27 +85,29 @@ describe('readSettings', () => {
 
   it("refuses a working-dir that holds the agent server's own data (/workspace/conversations, /workspace/bash_events)", () => {
     for (const dir of ['/workspace', '/workspace/', '/workspace/conversations', '/workspace/bash_events/x']) {
-      expect(() => readSettings(reader({ ...valid, 'working-dir': dir }), ctx()), dir).toThrowError(/'working-dir' must not hold the agent server's own data/)
+      expect(() => readSettingsFrom(reader({ ...valid, 'working-dir': dir }), ctx()), dir).toThrowError(
+        /'working-dir' must not hold the agent server's own data/
+      )
     }
     for (const dir of ['/workspace/project', '/workspace/conversations-app', '/srv/repo']) {
-      expect(readSettings(reader({ ...valid, 'working-dir': dir }), ctx()).workingDir).toBe(dir)
+      expect(readSettingsFrom(reader({ ...valid, 'working-dir': dir }), ctx()).workingDir).toBe(dir)
     }
   })
 
   it('builds the default agent with its condenser unless condenser is false', () => {
-    expect(readSettings(reader(valid), ctx()).agent).toEqual({ kind: 'openhands', condenser: true })
-    expect(readSettings(reader({ ...valid, condenser: 'false' }), ctx()).agent).toEqual({ kind: 'openhands', condenser: false })
-    expect(() => readSettings(reader({ ...valid, condenser: 'maybe' }), ctx())).toThrowError(/'condenser'/)
+    expect(readSettingsFrom(reader(valid), ctx()).agent).toEqual({ kind: 'openhands', condenser: true })
+    expect(readSettingsFrom(reader({ ...valid, condenser: 'false' }), ctx()).agent).toEqual({ kind: 'openhands', condenser: false })
+    expect(() => readSettingsFrom(reader({ ...valid, condenser: 'maybe' }), ctx())).toThrowError(/'condenser'/)
   })
 
   it('requires both keys and a prompt', () => {
-    expect(() => readSettings(reader({}), ctx())).toThrowError(/'llm-api-key' is required[\s\S]*'runtime-api-key' is required|'runtime-api-key'/)
-    expect(() => readSettings(reader({ ...valid, prompt: '' }), ctx())).toThrowError(/'prompt' or 'prompt-file' is required/)
-    expect(() => readSettings(reader({ ...valid, 'prompt-file': 'x.md' }), ctx())).toThrowError(/exclusive/)
+    expect(() => readSettingsFrom(reader({}), ctx())).toThrowError(/'llm-api-key' is required[\s\S]*'runtime-api-key' is required|'runtime-api-key'/)
+    expect(() => readSettingsFrom(reader({ ...valid, prompt: '' }), ctx())).toThrowError(/'prompt' or 'prompt-file' is required/)
+    expect(() => readSettingsFrom(reader({ ...valid, 'prompt-file': 'x.md' }), ctx())).toThrowError(/exclusive/)
   })
 
   it('reads prompt-file relative to the workspace and rejects a missing one', () => {
-    expect(() => readSettings(reader({ ...valid, prompt: '', 'prompt-file': 'nope.md' }), ctx())).toThrowError(
+    expect(() => readSettingsFrom(reader({ ...valid, prompt: '', 'prompt-file': 'nope.md' }), ctx())).toThrowError(
       /'prompt-file': cannot read 'nope.md' \(ENOENT\)/
     )
   })
@@ -97,7 +115,7 @@ describe('readSettings', () => {
   it('never puts a secret into an error message', () => {
     const secret = 'sk-very-secret-value-999'
     try {
-      readSettings(reader({ ...valid, 'llm-api-key': secret, 'llm-model': 'has space' }), ctx())
+      readSettingsFrom(reader({ ...valid, 'llm-api-key': secret, 'llm-model': 'has space' }), ctx())
       expect.unreachable()
     } catch (err) {
       expect((err as Error).message).not.toContain(secret)
@@ -106,7 +124,7 @@ describe('readSettings', () => {
   })
 
   it('accepts the documented enumerations case-insensitively and normalises them', () => {
-    const s = readSettings(
+    const s = readSettingsFrom(
       reader({ ...valid, 'image-pull-policy': 'always', 'on-exit': 'PAUSE', 'resource-factor': '8', 'runtime-api-url': 'http://127.0.0.1:9/' }),
       ctx()
     )
@@ -163,26 +181,28 @@ describe('followUps', () => {
 describe('inputs that are legal but odd', () => {
   it('refuses working-dir / and other system directories, naming the input', () => {
     for (const dir of ['/', '//', '/usr', '/etc/', '/proc/1', '/tmp']) {
-      expect(() => readSettings(reader({ ...valid, 'working-dir': dir }), ctx())).toThrowError(/Input 'working-dir' must be a project directory/)
+      expect(() => readSettingsFrom(reader({ ...valid, 'working-dir': dir }), ctx())).toThrowError(/Input 'working-dir' must be a project directory/)
     }
-    expect(readSettings(reader({ ...valid, 'working-dir': '/srv/app' }), ctx()).workingDir).toBe('/srv/app')
-    expect(readSettings(reader({ ...valid, 'working-dir': '/home/user/project' }), ctx()).workingDir).toBe('/home/user/project')
+    expect(readSettingsFrom(reader({ ...valid, 'working-dir': '/srv/app' }), ctx()).workingDir).toBe('/srv/app')
+    expect(readSettingsFrom(reader({ ...valid, 'working-dir': '/home/user/project' }), ctx()).workingDir).toBe('/home/user/project')
   })
 
   it('warns when a key would travel over plain http:// to another machine', () => {
-    const remote = readSettings(reader({ ...valid, 'runtime-api-url': 'http://runtime.example.com', 'llm-base-url': 'http://llm.example.com/v1' }), ctx())
+    const remote = readSettingsFrom(reader({ ...valid, 'runtime-api-url': 'http://runtime.example.com', 'llm-base-url': 'http://llm.example.com/v1' }), ctx())
     expect(remote.notices).toEqual([
       "Input 'runtime-api-url' is plain http:// to runtime.example.com: the API key travels in clear text. Use https://.",
       "Input 'llm-base-url' is plain http:// to llm.example.com: the API key travels in clear text. Use https://."
     ])
-    expect(readSettings(reader({ ...valid, 'runtime-api-url': 'http://127.0.0.1:8000', 'llm-base-url': 'https://llm.example.com' }), ctx()).notices).toEqual([])
+    expect(
+      readSettingsFrom(reader({ ...valid, 'runtime-api-url': 'http://127.0.0.1:8000', 'llm-base-url': 'https://llm.example.com' }), ctx()).notices
+    ).toEqual([])
   })
 
   it('refuses a sandbox secret given twice, and keeps a value exactly as written after the =', () => {
-    expect(() => readSettings(reader({ ...valid, 'sandbox-secrets': 'TOKEN=abcd1234\nTOKEN=efgh5678' }), ctx())).toThrowError(
+    expect(() => readSettingsFrom(reader({ ...valid, 'sandbox-secrets': 'TOKEN=abcd1234\nTOKEN=efgh5678' }), ctx())).toThrowError(
       "Input 'sandbox-secrets', line 2: TOKEN is given twice."
     )
-    expect(readSettings(reader({ ...valid, 'sandbox-secrets': ' TOKEN = spaced value ' }), ctx()).sandboxSecrets).toEqual({ TOKEN: ' spaced value ' })
+    expect(readSettingsFrom(reader({ ...valid, 'sandbox-secrets': ' TOKEN = spaced value ' }), ctx()).sandboxSecrets).toEqual({ TOKEN: ' spaced value ' })
   })
 })
 

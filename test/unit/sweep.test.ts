@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterEach, describe, expect, it } from 'vitest'
-import { sessionPrefix } from '../../src/inputs.js'
+import { sessionPrefix } from '../../src/naming.js'
 import { parseTimestamp, renderSweep, sweepRuntimes, type SweepEntry } from '../../src/modes/sweep.js'
 import { RuntimeApi, type ListedRuntime, type StartRequest } from '../../src/runtime/client.js'
 import { startSimulator, type SimRuntime, type Simulator } from '../simulator/index.js'

@@ -1,9 +1,9 @@
-import type { Capabilities } from './agent-server/capabilities.js'
-import { ACP_CONVERSATIONS, CONVERSATIONS, type AgentServer } from './agent-server/client.js'
-import type { ConversationState } from './agent-server/types.js'
-import { BASE_COMMIT_TAG, BASE_TREE_TAG } from './conversation.js'
-import { info } from './log.js'
-import { EMPTY_TREE, type SandboxRepo } from './workspace.js'
+import type { Capabilities } from '../agent-server/capabilities.js'
+import { ACP_CONVERSATIONS, CONVERSATIONS, type AgentServer } from '../agent-server/client.js'
+import { BASE_COMMIT_TAG, BASE_TREE_TAG } from '../agent-server/requests.js'
+import type { ConversationState } from '../agent-server/types.js'
+import { info } from '../log.js'
+import { EMPTY_TREE, type SandboxRepo } from '../workspace.js'
 
 export type ExistingConversation = ConversationState & { id: string }
 

@@ -1,8 +1,8 @@
-export const id = 387;
-export const ids = [387];
+export const id = 268;
+export const ids = [268];
 export const modules = {
 
-/***/ 34387:
+/***/ 33268:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -25,14 +25,14 @@ var core = __webpack_require__(77094);
 var describe = __webpack_require__(99482);
 // EXTERNAL MODULE: ./src/github/sticky-comment.ts
 var sticky_comment = __webpack_require__(7648);
-// EXTERNAL MODULE: ./src/inputs.ts
-var inputs = __webpack_require__(38422);
+// EXTERNAL MODULE: ./src/naming.ts
+var naming = __webpack_require__(28499);
 // EXTERNAL MODULE: ./src/log.ts
 var log = __webpack_require__(25625);
 // EXTERNAL MODULE: ./src/report/artifacts.ts
 var artifacts = __webpack_require__(5825);
 // EXTERNAL MODULE: ./src/report/comment.ts
-var report_comment = __webpack_require__(54231);
+var comment = __webpack_require__(54231);
 // EXTERNAL MODULE: ./src/report/outputs.ts
 var outputs = __webpack_require__(65468);
 // EXTERNAL MODULE: ./src/report/summary.ts
@@ -45,6 +45,8 @@ var timing = __webpack_require__(18117);
 var promises_ = __webpack_require__(51455);
 // EXTERNAL MODULE: ./node_modules/@actions/glob/lib/glob.js + 17 modules
 var glob = __webpack_require__(43324);
+// EXTERNAL MODULE: ./src/conversation/outcome.ts
+var outcome = __webpack_require__(14231);
 // EXTERNAL MODULE: ./src/report/result.ts
 var result = __webpack_require__(65781);
 // EXTERNAL MODULE: ./src/report/sanitize.ts
@@ -71,6 +73,13 @@ function renderAggregateCharts(aggregate) {
     return (0,mermaid/* fence */.EU)(cost) + (0,mermaid/* fence */.EU)(outcome);
 }
 
+;// CONCATENATED MODULE: ./src/modes/aggregate-types.ts
+/** The shapes of aggregate.json: the matrix's cells and, against a baseline, what changed. */
+/** Bumped on any incompatible change to aggregate.json (2: `comparison`); JSON Schema in schemas/aggregate.schema.json. */
+const AGGREGATE_SCHEMA_VERSION = 2;
+
+// EXTERNAL MODULE: ./src/report/markdown.ts
+var markdown = __webpack_require__(54285);
 ;// CONCATENATED MODULE: ./src/modes/aggregate.ts
 
 
@@ -82,9 +91,10 @@ function renderAggregateCharts(aggregate) {
 
 
 
-/** Bumped on any incompatible change to aggregate.json (2: `comparison`); JSON Schema in schemas/aggregate.schema.json. */
-const AGGREGATE_SCHEMA_VERSION = 2;
-const STATUSES = new Set(['finished', 'error', 'stuck', 'timeout', 'budget_exceeded', 'cancelled', 'skipped']);
+
+
+
+const STATUSES = new Set(outcome/* RUN_STATUSES */.LV);
 const ATTEMPT_SUFFIX = /-attempt-(\d+)$/;
 /** Reads every result.json that `patterns` (globs, relative to `cwd`) match; never throws on a bad file. */
 async function aggregateResults(options) {
@@ -118,15 +128,15 @@ function renderAggregate(aggregate) {
     for (const c of aggregate.cells) {
         const missing = c.status === 'missing';
         const row = [
-            code(c.cell),
+            (0,markdown/* code */.aY)(c.cell),
             label(c.status),
             missing ? '—' : (0,describe/* formatCost */.BD)(c.cost),
             missing ? '—' : count(c.promptTokens),
             missing ? '—' : count(c.completionTokens),
             missing ? '—' : (0,log/* formatDuration */.a3)(c.durationSeconds * 1000),
-            c.error ? escapeHtml(clip(c.error)) : ''
+            c.error ? (0,markdown/* escapeHtml */.ZD)((0,markdown/* clip */.$Q)(c.error, 200)) : ''
         ];
-        lines.push(`| ${row.map(tableCell).join(' | ')} |`);
+        lines.push(`| ${row.map(markdown/* tableCell */.xR).join(' | ')} |`);
     }
     if (!aggregate.cells.length)
         lines.push('| _no result.json found_ | | | | | | |');
@@ -256,12 +266,9 @@ const LABEL = {
 };
 const label = (status) => LABEL[status] ?? status;
 const count = (n) => n.toLocaleString('en-US');
-const code = (text) => `\`${text.replace(/`/g, "'")}\``;
-const clip = (text) => (text.length > 200 ? `${text.slice(0, 199)}…` : text);
-const escapeHtml = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const tableCell = (text) => text.replace(/\s+/g, ' ').replace(/\|/g, '\\|');
 
 ;// CONCATENATED MODULE: ./src/modes/baseline.ts
+
 
 
 
@@ -359,11 +366,11 @@ function nightTotals(aggregate) {
 function renderComparison(comparison) {
     const { totals } = comparison;
     const byName = new Map(comparison.cells.map(c => [c.cell, c]));
-    const lines = ['## OpenHands matrix: what changed since the baseline', '', `Baseline: ${baseline_code(comparison.baseline_file)}`, ''];
+    const lines = ['## OpenHands matrix: what changed since the baseline', '', `Baseline: ${(0,markdown/* code */.aY)(comparison.baseline_file)}`, ''];
     const list = (title, names, describe) => {
         if (!names.length)
             return;
-        lines.push(`**${title} (${names.length})**`, '', ...names.map(name => `- ${baseline_code(name)}: ${describe(byName.get(name))}`), '');
+        lines.push(`**${title} (${names.length})**`, '', ...names.map(name => `- ${(0,markdown/* code */.aY)(name)}: ${describe(byName.get(name))}`), '');
     };
     list('❌ Regressed', comparison.regressed, c => `${c.then.status} → ${c.now.status}`);
     list('✅ Fixed', comparison.fixed, c => `${c.then.status} → ${c.now.status}`);
@@ -378,7 +385,7 @@ function renderComparison(comparison) {
         `**total cost** ${(0,describe/* formatCost */.BD)(totals.then.cost)} → ${(0,describe/* formatCost */.BD)(totals.now.cost)}${signedPercent(totals.then.cost, totals.now.cost)}`, '', renderComparisonCharts(comparison), '| Cell | Change | Status then → now | Cost then | Cost now | Cost change | Tokens then → now | Duration then → now |', '|---|---|---|---:|---:|---:|---:|---:|');
     for (const c of comparison.cells) {
         const row = [
-            baseline_code(c.cell),
+            (0,markdown/* code */.aY)(c.cell),
             CHANGE_LABEL[c.change],
             `${c.then?.status ?? '—'} → ${c.now?.status ?? '—'}`,
             c.then ? (0,describe/* formatCost */.BD)(c.then.cost) : '—',
@@ -429,9 +436,9 @@ const signed = (n) => (n > 0 ? `+${n}` : n < 0 ? `−${Math.abs(n)}` : '±0');
 const percent = (rate) => `${(rate * 100).toFixed(1)}%`;
 const baseline_round = (n, digits) => Number(n.toFixed(digits));
 const baseline_count = (n) => n.toLocaleString('en-US');
-const baseline_code = (text) => `\`${text.replace(/`/g, "'")}\``;
 
 ;// CONCATENATED MODULE: ./src/modes/sweep.ts
+
 
 async function sweepRuntimes(api, options) {
     const now = options.now ?? Date.now();
@@ -492,8 +499,8 @@ function renderSweep(entries, dryRun) {
         return [...lines, 'No runtimes of this repository are listed.', ''].join('\n');
     lines.push('| Runtime | Session | Status | Age | Action | Reason |', '|---|---|---|---:|---|---|');
     for (const e of entries) {
-        const row = [sweep_code(e.runtimeId), sweep_code(e.sessionId), e.status, formatAge(e.ageMinutes), ACTION_LABEL[e.action], sweep_escapeHtml(e.reason)];
-        lines.push(`| ${row.map(sweep_tableCell).join(' | ')} |`);
+        const row = [(0,markdown/* code */.aY)(e.runtimeId), (0,markdown/* code */.aY)(e.sessionId), e.status, formatAge(e.ageMinutes), ACTION_LABEL[e.action], (0,markdown/* escapeHtml */.ZD)(e.reason)];
+        lines.push(`| ${row.map(markdown/* tableCell */.xR).join(' | ')} |`);
     }
     const tally = (action) => entries.filter(e => e.action === action).length;
     const done = dryRun ? `${tally('would stop')} would be stopped` : `${tally('stopped')} stopped, ${tally('failed')} failed`;
@@ -516,9 +523,6 @@ function formatAge(minutes) {
         return `${minutes.toFixed(1)} min`;
     return `${(minutes / 60).toFixed(1)} h`;
 }
-const sweep_code = (text) => `\`${text.replace(/`/g, "'")}\``;
-const sweep_escapeHtml = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const sweep_tableCell = (text) => text.replace(/\s+/g, ' ').replace(/\|/g, '\\|');
 
 ;// CONCATENATED MODULE: ./src/modes/index.ts
 
@@ -537,29 +541,24 @@ const sweep_tableCell = (text) => text.replace(/\s+/g, ' ').replace(/\|/g, '\\|'
 
 
 
-/**
- * `mode: aggregate`: one table of the matrix's result.json files, compared with a baseline when
- * one is given, in the summary, aggregate.json (also uploaded as the job's artifact, tomorrow's
- * baseline) and (on PR events) the comment.
- */
-async function aggregateMode(settings, workspace) {
-    const aggregate = await aggregateResults({ patterns: settings.aggregate.patterns, expectedCells: settings.aggregate.expectedCells, cwd: workspace });
-    const { baseline: pattern } = settings.aggregate;
-    const baseline = pattern ? await compareWithBaseline(aggregate, pattern, settings, workspace) : {};
-    (0,external_node_fs_.mkdirSync)(settings.outputDir, { recursive: true });
-    const file = (0,external_node_path_.join)(settings.outputDir, 'aggregate.json');
+async function aggregateMode(options) {
+    const { report, workspace } = options;
+    const aggregate = await aggregateResults({ patterns: options.patterns, expectedCells: options.expectedCells, cwd: workspace });
+    const baseline = options.baseline ? await compareWithBaseline(aggregate, { ...options, baseline: options.baseline }) : {};
+    (0,external_node_fs_.mkdirSync)(report.outputDir, { recursive: true });
+    const file = (0,external_node_path_.join)(report.outputDir, 'aggregate.json');
     writeAggregate(aggregate, file);
     core/* setOutput */.uH(outputs/* Output */.k.aggregateFile, file);
     const markdown = (aggregate.comparison ? renderComparison(aggregate.comparison) : '') + renderAggregate(aggregate);
     await (0,summary/* write */.M9)(markdown);
     const { totals } = aggregate;
     (0,log/* info */.pq)(`${totals.cells} cells: ${totals.finished} finished, ${totals.failed} failed (${totals.missing} missing); total cost ${(0,describe/* formatCost */.BD)(totals.cost)}. Written to ${file}.`);
-    if (settings.uploadArtifacts)
-        await (0,artifacts/* uploadRunArtifact */.n)({ name: settings.artifactName, files: [file], rootDirectory: settings.outputDir, runUrl: settings.github.runUrl });
-    const { commentOn, token, repository, cellKey } = settings.github;
+    if (report.uploadArtifacts)
+        await (0,artifacts/* uploadRunArtifact */.n)({ name: report.artifactName, files: [file], rootDirectory: report.outputDir, runUrl: report.runUrl });
+    const { commentOn, repository, cellKey } = report;
     if (commentOn !== null) {
-        const comment = new sticky_comment/* StickyComment */.H({ token, repository, issueNumber: commentOn, marker: (0,report_comment/* commentMarker */.Ql)(`aggregate-${cellKey}`) });
-        await (0,timing/* withDeadline */.NE)(comment.finish(fitComment(`${(0,report_comment/* commentMarker */.Ql)(`aggregate-${cellKey}`)}\n${markdown}`)), 30_000);
+        const comment = new sticky_comment/* StickyComment */.H({ token: options.githubToken, repository, issueNumber: commentOn, marker: (0,naming/* commentMarker */.Ql)(`aggregate-${cellKey}`) });
+        await (0,timing/* withDeadline */.NE)(comment.finish(fitComment(`${(0,naming/* commentMarker */.Ql)(`aggregate-${cellKey}`)}\n${markdown}`)), 30_000);
         if (comment.url)
             core/* setOutput */.uH(outputs/* Output */.k.commentUrl, comment.url);
     }
@@ -567,9 +566,9 @@ async function aggregateMode(settings, workspace) {
         (0,log/* fail */.fJ)(baseline.failure);
 }
 /** Sets `aggregate.comparison`; returns the step's failure under fail-on-regression. A baseline that cannot be used only warns otherwise. */
-async function compareWithBaseline(aggregate, pattern, settings, workspace) {
-    const { costChangeThreshold, failOnRegression } = settings.aggregate;
-    const read = await readBaseline(pattern, workspace);
+async function compareWithBaseline(aggregate, options) {
+    const { costChangeThreshold, failOnRegression } = options;
+    const read = await readBaseline(options.baseline, options.workspace);
     if ('problem' in read) {
         // No baseline at all (the first night, an expired artifact) is no reason to fail; a broken one is, when asked.
         (0,log/* warning */.$e)(`Not compared with a baseline: ${read.problem}. The aggregate below is this run's alone.`);
@@ -587,23 +586,18 @@ async function compareWithBaseline(aggregate, pattern, settings, workspace) {
 }
 /** GitHub refuses comments over 65 536 characters: the pictures go first, then the table is cut. */
 function fitComment(body) {
-    if (body.length <= report_comment/* COMMENT_LIMIT */.W$)
+    if (body.length <= comment/* COMMENT_LIMIT */.W$)
         return body;
     const plain = body.replace(/```mermaid\n[\s\S]*?\n```\n\n?/g, '');
-    if (plain.length <= report_comment/* COMMENT_LIMIT */.W$)
+    if (plain.length <= comment/* COMMENT_LIMIT */.W$)
         return plain;
     const note = '\n\n… (cut to fit a comment; the whole table is in the step summary and aggregate.json)\n';
-    return plain.slice(0, report_comment/* COMMENT_LIMIT */.W$ - note.length) + note;
+    return plain.slice(0, comment/* COMMENT_LIMIT */.W$ - note.length) + note;
 }
-/** `mode: sweep`: stops this repository's runtimes older than sweep-older-than (a dry run by default). */
-async function sweepMode(settings) {
-    const api = new client/* RuntimeApi */.n(settings.runtimeApi.url, settings.runtimeApi.apiKey);
-    const entries = await sweepRuntimes(api, {
-        prefix: (0,inputs/* sessionPrefix */.$c)(settings.github.repository),
-        olderThanMinutes: settings.sweep.olderThanMinutes,
-        dryRun: settings.sweep.dryRun
-    });
-    await (0,summary/* write */.M9)(renderSweep(entries, settings.sweep.dryRun));
+async function sweepMode(options) {
+    const api = new client/* RuntimeApi */.n(options.runtimeApi.url, options.runtimeApi.apiKey);
+    const entries = await sweepRuntimes(api, { prefix: (0,naming/* sessionPrefix */.$c)(options.repository), olderThanMinutes: options.olderThanMinutes, dryRun: options.dryRun });
+    await (0,summary/* write */.M9)(renderSweep(entries, options.dryRun));
     const failed = entries.filter(entry => entry.action === 'failed').length;
     if (failed)
         (0,log/* fail */.fJ)(`Sweep: ${failed} runtime(s) could not be stopped.`);
