@@ -1,4 +1,5 @@
-import semver from 'semver'
+import coerce from 'semver/functions/coerce.js'
+import gte from 'semver/functions/gte.js'
 
 /**
  * What an agent-server version supports (protocol.md B.14, G). Every version difference the
@@ -21,8 +22,8 @@ export interface Capabilities {
 
 export function capabilitiesOf(version: string | undefined): Capabilities {
   // `v1.18`, `1.18.1rc1` and the like: the leading numbers decide.
-  const v = semver.coerce(version ?? '')
-  const atLeast = (min: string): boolean => v === null || semver.gte(v, min)
+  const v = coerce(version ?? '')
+  const atLeast = (min: string): boolean => v === null || gte(v, min)
   return {
     version: version || 'unknown',
     firstMessageAuth: atLeast('1.18.1'),

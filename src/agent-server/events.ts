@@ -60,10 +60,9 @@ export class EventStream {
     this.keyInQuery = !capabilities.firstMessageAuth
   }
 
-  /** Full REST sync, then subscribe; resolves once the socket is ready and caught up (or has failed to be). */
+  /** Subscribes; resolves once the socket is ready and REST has caught up from event 0 (or the socket has failed to be ready). */
   async open(signal?: AbortSignal): Promise<void> {
     this.signal = signal
-    await this.catchUp(signal)
     const ready = await this.connect()
     if (!ready) warning(`The event WebSocket was not ready within ${READY_TIMEOUT_MS / 1000}s; following the run over REST while it reconnects.`)
   }

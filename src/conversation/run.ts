@@ -134,14 +134,19 @@ export class ConversationRun {
     let failure: string | undefined
     let turns: TurnResult[] = []
     try {
-      await this.handOverSecrets()
-      await this.stream.open(this.limit.signal)
+      // The first message goes into the log while the socket subscribes: the catch-up after subscribing reads it back.
+      const [first] = messages
+      await Promise.all([
+        this.handOverSecrets(),
+        this.stream.open(this.limit.signal),
+        first ? this.server.sendMessage(this.id, first, this.limit.signal) : undefined
+      ])
       for (const [index, message] of messages.entries()) {
         const before = totalsOf(this.watcher.stats)
         const startedAt = new Date()
         this.log.startTurn()
         if (index > 0 && message) info(`Follow-up ${index} of ${messages.length - 1}: ${message.split('\n')[0].slice(0, 120)}`)
-        ending = await this.follow(message)
+        ending = await this.follow(index === 0 ? null : message)
         const status = statusOf(ending, this.watcher.ended)
         const turn = { turn: index + 1, status, started_at: startedAt.toISOString(), duration_seconds: (Date.now() - startedAt.getTime()) / 1000 }
         turns.push(turnShare({ ...turn, final_message: this.log.lastFinishMessage ?? this.log.lastAgentMessage ?? '' }, before, totalsOf(this.watcher.stats)))
@@ -197,7 +202,7 @@ export class ConversationRun {
     return maxCost !== null && totalsOf(this.watcher.stats).cost > maxCost
   }
 
-  /** Sends one message (none: run on), runs, and waits for the run's end, a limit or a cancel. */
+  /** Sends one message (null: none, or sent already), runs, and waits for the run's end, a limit or a cancel. */
   private async follow(message: string | null): Promise<Ending> {
     const { server, id, stream, watcher, waker, limit, log } = this
     if (message !== null) await server.sendMessage(id, message, limit.signal)
@@ -268,19 +273,23 @@ export class ConversationRun {
   private async collect(): Promise<string | undefined> {
     const budgetMs = this.cancel.aborted ? CancelBudget.collectMs : COLLECT_BUDGET_MS
     const limit = deadline(budgetMs, undefined, `collecting took more than ${budgetMs / 1000}s`)
-    const work = (async () => {
-      await this.stream.catchUp(limit.signal)
-      this.watcher.observeState(await this.server.getConversation(this.id, { timeoutMs: budgetMs, signal: limit.signal }))
-      return true
-    })().catch(err => {
-      warning(`Could not collect the final state of the conversation: ${errorMessage(err)}`)
-      return !limit.expired
-    })
+    // The three are independent: asked at once.
+    const response = this.capabilities.finalResponse
+      ? this.server.finalResponse(this.id, { timeoutMs: budgetMs, retries: 1 }).catch(() => undefined)
+      : undefined
+    const work = Promise.all([
+      this.stream.catchUp(limit.signal),
+      this.server.getConversation(this.id, { timeoutMs: budgetMs, signal: limit.signal }).then(state => this.watcher.observeState(state))
+    ]).then(
+      () => true,
+      err => {
+        warning(`Could not collect the final state of the conversation: ${errorMessage(err)}`)
+        return !limit.expired
+      }
+    )
     const done = await Promise.race([work, afterAbort(this.cancel, CancelBudget.collectMs).then(() => false)])
     limit.clear()
     if (!done) warning('Collecting the final state took too long; reporting what was received.')
-    if (!this.capabilities.finalResponse) return undefined
-    const response = this.server.finalResponse(this.id, { timeoutMs: budgetMs, retries: 1 }).catch(() => undefined)
-    return withDeadline(Promise.race([response, afterAbort(this.cancel, 1_000)]), budgetMs)
+    return response && withDeadline(Promise.race([response, afterAbort(this.cancel, 1_000)]), budgetMs)
   }
 }

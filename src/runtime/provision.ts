@@ -132,11 +132,7 @@ async function waitUntilReady(
   for (;;) {
     const pod = runtime.podStatus ?? 'pending'
     const server = new AgentServer(runtime.url, runtime.sessionApiKey)
-    if (
-      pod === 'ready' &&
-      (await server.health({ timeoutMs: HEALTH_TIMEOUT_MS, signal })) &&
-      (await server.initialised({ timeoutMs: HEALTH_TIMEOUT_MS, signal }))
-    ) {
+    if (pod === 'ready' && (await isServing(server, signal))) {
       info(`Runtime ${runtime.runtimeId} is ready after ${formatDuration(Date.now() - started)}.`)
       return { runtimeId: runtime.runtimeId, url: runtime.url, sessionApiKey: runtime.sessionApiKey }
     }
@@ -176,6 +172,13 @@ async function waitUntilReady(
       throw new RuntimeStartError(`Runtime ${runtime.runtimeId} disappeared while starting (no runtime for session ${sessionId}).`, runtime.runtimeId)
     }
   }
+}
+
+/** /health answers and the API is initialised: asked at once. */
+async function isServing(server: AgentServer, signal: AbortSignal): Promise<boolean> {
+  const tuning = { timeoutMs: HEALTH_TIMEOUT_MS, signal }
+  const [healthy, initialised] = await Promise.all([server.health(tuning), server.initialised(tuning)])
+  return healthy && initialised
 }
 
 /** Probes /health until it answers 2xx (true) or `until` passes (false). */
