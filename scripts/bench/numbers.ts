@@ -9,3 +9,10 @@ export function round(n: number, digits = 0): number {
   const f = 10 ** digits
   return Math.round(n * f) / f
 }
+
+/** For the tables: thousands grouped, small numbers with two decimals, the rest with `decimalsFrom10`. */
+export function fmt(n: number, decimalsFrom10 = 1): string {
+  if (!Number.isFinite(n)) return String(n)
+  if (Math.abs(n) >= 1000) return Math.round(n).toLocaleString('en-US')
+  return Number.isInteger(n) ? String(n) : n.toFixed(Math.abs(n) < 10 ? 2 : decimalsFrom10)
+}

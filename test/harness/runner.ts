@@ -129,7 +129,12 @@ export class Job {
 
   /** The post step, with STATE_* from what main saved and the same inputs. */
   post(): Promise<StepResult> {
-    return this.step('post', { ...this.inputEnv(), ...stateEnv(readFileSync(this.files.state, 'utf8')) })
+    return this.step('post', { ...this.inputEnv(), ...this.stateEnv() })
+  }
+
+  /** STATE_* as the runner gives them to the post step: what main saved with core.saveState. */
+  stateEnv(): Record<string, string> {
+    return Object.fromEntries(Object.entries(parseFileCommand(readFileSync(this.files.state, 'utf8'))).map(([k, v]) => [`STATE_${k}`, v]))
   }
 
   summary(): string {
@@ -193,8 +198,4 @@ export function parseFileCommand(text: string): Record<string, string> {
     }
   }
   return values
-}
-
-function stateEnv(stateFile: string): Record<string, string> {
-  return Object.fromEntries(Object.entries(parseFileCommand(stateFile)).map(([k, v]) => [`STATE_${k}`, v]))
 }

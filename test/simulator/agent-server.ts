@@ -48,9 +48,9 @@ export class AgentServer {
       sandbox: runtime.sandbox,
       script: () => ctx.script,
       autotitle: ctx.features.autotitle,
-      onPublished: event => {
+      onPublished: (event, conversationId) => {
         if (event.kind !== 'ConversationStateUpdateEvent') this.touch()
-        ctx.eventPublished(runtime.runtimeId)
+        ctx.eventPublished(event, { runtimeId: runtime.runtimeId, conversationId })
       },
       log: line => ctx.log(line)
     }

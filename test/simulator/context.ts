@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { RequestValidator } from './openapi.js'
 import type { AgentScript } from './scripts.js'
-import type { Faults, RecordedRequest } from './types.js'
+import type { Faults, RecordedRequest, SimTaps } from './types.js'
 import type { ServerFeatures } from './version.js'
 
 /** What every part of the simulator shares: settings, faults, and the records tests inspect. */
@@ -12,14 +12,16 @@ export interface SimContext {
   readonly reportedVersion: string
   readonly features: ServerFeatures
   readonly provisioningMs: number
-  readonly script: AgentScript
+  /** Read at each /run: Simulator.script may replace it at any time. */
+  script: AgentScript
   readonly faults: Faults
+  readonly taps: SimTaps
   readonly validator: RequestValidator
   record(request: RecordedRequest): void
   validationError(line: string): void
   log(line: string): void
-  /** A runtime's conversation persisted an event (drives faults.stopRuntimeAfterEvents). */
-  eventPublished(runtimeId: string): void
+  /** A runtime's conversation persisted an event (taps.event; drives faults.stopRuntimeAfterEvents). */
+  eventPublished(event: Readonly<Record<string, unknown>>, where: { runtimeId: string; conversationId: string }): void
   /** An event frame went out on a WebSocket (drives faults.wsDropAfterEvents). */
   frameSent(): void
 }

@@ -126,7 +126,13 @@ export function addConversationRoutes(router: Router, server: AgentServer): void
     .add('POST', `${base}/{conversation_id}/condense`, req => (find(req), SUCCESS))
     .add('POST', `${base}/{conversation_id}/ask_agent`, req => (find(req), { body: { response: 'This is the simulated agent; it has nothing to add.' } }))
     .add('POST', `${base}/{conversation_id}/generate_title`, req => ({ body: { title: find(req).info().title ?? 'Simulated conversation' } }))
-    .add('GET', `${base}/{conversation_id}/events/search`, req => ({ body: find(req).searchEvents(req.query) }))
+    .add('GET', `${base}/{conversation_id}/events/search`, req => {
+      const conversation = find(req)
+      const page = conversation.searchEvents(req.query)
+      const search = { runtimeId: server.runtime.runtimeId, conversationId: conversation.id, pageId: one(req.query, 'page_id'), items: page.items.length }
+      server.ctx.taps.eventsSearched?.(search)
+      return { body: page }
+    })
     .add('GET', `${base}/{conversation_id}/events/count`, req => ({ body: find(req).countEvents(req.query) }))
     .add('GET', `${base}/{conversation_id}/events/{event_id}`, req => {
       const event = find(req).getEvent(req.params.event_id)

@@ -34,8 +34,8 @@ export interface ConversationHost {
   script(): AgentScript
   /** The server titles new conversations with an LLM call unless asked not to (seen on v1.58.2, not on v1.11.0). */
   autotitle: boolean
-  /** Every persisted event (fault accounting, idle clock). */
-  onPublished(event: Json): void
+  /** Every persisted event (taps, fault accounting, idle clock). */
+  onPublished(event: Json, conversationId: string): void
   log(line: string): void
 }
 
@@ -142,7 +142,7 @@ export class Conversation implements SimConversation {
       const frame = JSON.stringify(event)
       for (const subscriber of this.subscribers) subscriber(event, frame)
     }
-    this.host.onPublished(event)
+    this.host.onPublished(event, this.id)
     return event
   }
 

@@ -7,11 +7,12 @@ import { Runtime } from './runtime.js'
 import { runtimeApiListener } from './runtime-api.js'
 import { Sandbox } from './sandbox.js'
 import { defaultScript } from './scripts.js'
-import { NO_FAULTS, type Faults, type RecordedRequest, type SimRuntime, type Simulator, type SimulatorOptions } from './types.js'
+import type { AgentScript } from './scripts.js'
+import { NO_FAULTS, type Faults, type RecordedRequest, type SimRuntime, type SimTaps, type Simulator, type SimulatorOptions } from './types.js'
 import { featuresOf } from './version.js'
 
-export type { Faults, RecordedRequest, SimConversation, SimRuntime, Simulator, SimulatorOptions } from './types.js'
-export type { AgentScript, AgentStep } from './scripts.js'
+export type { Faults, RecordedRequest, SimConversation, SimRuntime, SimTaps, Simulator, SimulatorOptions } from './types.js'
+export type { AgentScript, AgentStep, StepContext } from './scripts.js'
 export type { HangRoute } from './hang.js'
 export { bulkScript, defaultScript, editScript, errorScript, longScript, scripts, stuckScript } from './scripts.js'
 
@@ -28,6 +29,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const validationErrors: string[] = []
   const runtimes: Runtime[] = []
   const pool = new ServerPool()
+  const taps: SimTaps = {}
+  const record = (request: RecordedRequest): void => {
+    requests.push(request)
+    taps.request?.(request)
+  }
 
   const ctx: SimContext = {
     runtimeApiKey,
@@ -37,24 +43,27 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     provisioningMs: options.provisioningMs ?? 300,
     script: options.script ?? defaultScript,
     faults,
+    taps,
     validator: loadValidator(options.openapiPath === undefined ? DEFAULT_OPENAPI : options.openapiPath, log),
-    record: request => requests.push(request),
+    record,
     validationError: line => {
       validationErrors.push(line)
       log(`validation error: ${line}`)
     },
     log,
-    eventPublished: runtimeId => {
+    eventPublished: (event, where) => {
+      taps.event?.(event, where)
       if (faults.stopRuntimeAfterEvents === null || --faults.stopRuntimeAfterEvents > 0) return
       faults.stopRuntimeAfterEvents = null
-      const runtime = runtimes.find(r => r.runtimeId === runtimeId)
-      log(`fault: tearing down runtime ${runtimeId} mid-run`)
+      const runtime = runtimes.find(r => r.runtimeId === where.runtimeId)
+      log(`fault: tearing down runtime ${where.runtimeId} mid-run`)
       void runtime?.stop()
     },
     frameSent: () => {
       if (faults.wsDropAfterEvents === null || --faults.wsDropAfterEvents > 0) return
       faults.wsDropAfterEvents = null
       log('fault: dropping every event WebSocket')
+      taps.socketsDropped?.()
       for (const runtime of runtimes) runtime.dropEventSockets()
     }
   }
@@ -69,7 +78,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const api = createServer(runtimeApiListener(ctx, { runtimes, startRuntime }))
   const url = await listen(api, options.port ?? 0)
   await pool.fill()
-  const registry = await startRegistry(request => requests.push(request), faults)
+  const registry = await startRegistry(record, faults)
 
   return {
     url,
@@ -78,6 +87,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     requests,
     validationErrors,
     faults,
+    taps,
+    get script(): AgentScript {
+      return ctx.script
+    },
+    set script(script: AgentScript) {
+      ctx.script = script
+    },
     registryUrl: registry.url,
     registry: registry.state,
     addRuntime(init): SimRuntime {

@@ -7,6 +7,8 @@ export type EndStatus = 'finished' | 'error' | 'stuck'
 
 /** The part of a conversation the scripted agent acts on. */
 export interface AgentTarget {
+  readonly id: string
+  readonly runCount: number
   readonly workingDir: string
   emit(source: EventSource, kind: string, fields: Json): Json
   recordLlmCall(role: 'agent' | 'condenser', call: { cost: number; promptTokens: number; completionTokens: number; cacheReadTokens?: number }): void
@@ -88,6 +90,10 @@ export async function performStep(step: AgentStep, target: AgentTarget, signal: 
       return 'continue'
     case 'bulk':
       await emitBulk(step, target, signal)
+      return 'continue'
+    case 'custom':
+      await step.action({ conversationId: target.id, runCount: target.runCount, signal, publish: (source, kind, fields) => target.emit(source, kind, fields) })
+      signal.throwIfAborted()
       return 'continue'
   }
 }

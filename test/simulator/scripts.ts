@@ -27,6 +27,22 @@ export type AgentStep =
    * Every `every`-th observation (default: each one) carries `observationBytes` of output.
    */
   | { type: 'bulk'; count: number; observationBytes?: number; every?: number }
+  /**
+   * The test's own code at this point of the run (set a fault, replace the script for the next
+   * run, publish an event, signal the action under test), awaited before the next step. Not an iteration.
+   */
+  | { type: 'custom'; action: (step: StepContext) => void | Promise<void> }
+
+/** What a custom step gets: the conversation it runs in, and a way to act in it. */
+export interface StepContext {
+  readonly conversationId: string
+  /** Which run of the conversation this is: 1 on the first /run, 2 on a follow-up … */
+  readonly runCount: number
+  /** Aborted when the run is interrupted or the runtime goes away. */
+  readonly signal: AbortSignal
+  /** Publishes an event: appended to the log and sent to every subscriber, as the agent's own events are. */
+  publish(source: 'agent' | 'user' | 'environment', kind: string, fields: Record<string, unknown>): Readonly<Record<string, unknown>>
+}
 
 export interface AgentScript {
   steps: AgentStep[]

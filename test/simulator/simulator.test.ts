@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { request } from 'undici'
 import WebSocket from 'ws'
-import { longScript, startSimulator, type Simulator } from './index.js'
+import { agentMessageFields } from './events.js'
+import { longScript, startSimulator, type AgentScript, type RecordedRequest, type SimConversation, type Simulator, type StepContext } from './index.js'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- responses are probed field by field
 type Json = Record<string, any>
@@ -404,6 +405,96 @@ describe('simulator', () => {
       await runtimeApi(sim, 'POST', '/resume', { runtime_id: rt.runtimeId })
       await waitReady(sim)
       expect((await agentApi(rt, 'GET', `/api/conversations/${id}/events/count`)).json).toBe(count)
+    } finally {
+      await sim.close()
+    }
+  })
+})
+
+/** Sends a message and runs it; resolves with the conversation once the run has ended. */
+async function runToEnd(sim: Simulator, rt: Started, id: string, text = 'go'): Promise<SimConversation> {
+  await agentApi(rt, 'POST', `/api/conversations/${id}/events`, { role: 'user', content: [{ type: 'text', text }], run: true })
+  const conversation = sim.runtimes[0].conversations.get(id)!
+  while (conversation.executionStatus === 'running') await new Promise(r => setTimeout(r, 10))
+  return conversation
+}
+
+describe('simulator hooks', () => {
+  it('taps see every request, every logged event and every events/search page, as they happen', async () => {
+    const sim = await startSimulator({ provisioningMs: 0 })
+    const requests: RecordedRequest[] = []
+    const events: string[] = []
+    const searches: Array<{ pageId: string | undefined; items: number }> = []
+    sim.taps.request = r => requests.push(r)
+    sim.taps.event = (e, where) => events.push(`${where.runtimeId}/${where.conversationId}/${String(e.id)}`)
+    sim.taps.eventsSearched = ({ pageId, items }) => searches.push({ pageId, items })
+    try {
+      const rt = await readyRuntime(sim)
+      const id = await createConversation(rt)
+      const conversation = await runToEnd(sim, rt, id)
+      expect(conversation.executionStatus).toBe('finished')
+      const logged = await allEvents(rt, id, 5)
+
+      expect(requests).toEqual(sim.requests)
+      expect(events).toEqual(conversation.events.map(e => `${rt.runtimeId}/${id}/${String(e.id)}`))
+      expect(logged.map(e => e.id)).toEqual(conversation.events.map(e => e.id))
+      // Pages of five from the first (no page_id), each from the event the previous one named.
+      expect(searches.map(s => s.items)).toEqual(Array.from({ length: Math.ceil(logged.length / 5) }, (_, i) => Math.min(5, logged.length - 5 * i)))
+      expect(searches.map(s => s.pageId)).toEqual([undefined, ...searches.slice(1).map((_, i) => logged[5 * (i + 1)].id)])
+    } finally {
+      await sim.close()
+    }
+  })
+
+  it('socketsDropped is called when wsDropAfterEvents fires, while the sockets are still open', async () => {
+    const sim = await startSimulator({ provisioningMs: 0 })
+    try {
+      const rt = await readyRuntime(sim)
+      const id = await createConversation(rt)
+      const socket = new Socket(wsUrl(rt, id, `?session_api_key=${rt.key}`))
+      await socket.next(isFullState)
+      const openAtDrop: boolean[] = []
+      sim.taps.socketsDropped = () => openAtDrop.push(socket.ws.readyState === WebSocket.OPEN)
+      sim.faults.wsDropAfterEvents = 3
+      await runToEnd(sim, rt, id)
+      await socket.closed
+      expect(openAtDrop).toEqual([true])
+      expect(socket.frames).toHaveLength(1 + 3)
+    } finally {
+      await sim.close()
+    }
+  })
+
+  it('runs custom steps in order; a script replaced during a run applies from the next /run', async () => {
+    const steps: Array<{ runCount: number; conversationId: string }> = []
+    const followUp: AgentScript = { steps: [{ type: 'finish', message: 'Second run.' }] }
+    const custom = (step: StepContext): void => {
+      steps.push({ runCount: step.runCount, conversationId: step.conversationId })
+      step.publish('agent', 'MessageEvent', agentMessageFields('Published by a custom step.'))
+      sim.script = followUp
+    }
+    const sim = await startSimulator({
+      provisioningMs: 0,
+      script: {
+        steps: [
+          { type: 'message', text: 'Before.' },
+          { type: 'custom', action: custom },
+          { type: 'finish', message: 'First run.' }
+        ]
+      }
+    })
+    try {
+      const rt = await readyRuntime(sim)
+      const id = await createConversation(rt)
+      const conversation = await runToEnd(sim, rt, id)
+      await runToEnd(sim, rt, id, 'again')
+
+      expect(steps).toEqual([{ runCount: 1, conversationId: id }])
+      const messages = conversation.events
+        .filter(e => e.kind === 'MessageEvent' || (e.kind === 'ObservationEvent' && (e.observation as Json).kind === 'FinishObservation'))
+        .map(e => (e.kind === 'MessageEvent' ? (e.llm_message as Json).content[0].text : (e.observation as Json).content[0].text))
+      expect(messages).toEqual(['go', 'Before.', 'Published by a custom step.', 'First run.', 'again', 'Second run.'])
+      expect(conversation.runCount).toBe(2)
     } finally {
       await sim.close()
     }

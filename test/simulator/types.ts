@@ -2,6 +2,21 @@ import type { HangRoute } from './hang.js'
 import type { RegistryState } from './registry.js'
 import type { AgentScript } from './scripts.js'
 
+/**
+ * Callbacks that see what the simulator does, the moment it does it: for tests and the bench,
+ * instead of patching its classes. Each one is called synchronously, before the simulator goes on.
+ */
+export interface SimTaps {
+  /** Every request to any of its servers, as `requests` records it (WebSocket handshakes with method 'WS'). */
+  request?(request: RecordedRequest): void
+  /** Every event a conversation adds to its log (what events/search serves; not the WebSocket-only full_state). */
+  event?(event: Readonly<Record<string, unknown>>, where: { runtimeId: string; conversationId: string }): void
+  /** A page of events/search was served: the page asked for (undefined: the first) and how many events it held. */
+  eventsSearched?(search: { runtimeId: string; conversationId: string; pageId: string | undefined; items: number }): void
+  /** faults.wsDropAfterEvents fired: every conversation-event WebSocket is dropped right after this returns. */
+  socketsDropped?(): void
+}
+
 export interface SimulatorOptions {
   /** Expected X-API-Key of the Runtime API; a wrong or missing key answers 401. */
   runtimeApiKey?: string
@@ -33,6 +48,10 @@ export interface Simulator {
   validationErrors: string[]
   /** Mutable at run time; the counting faults count down as they fire. */
   faults: Faults
+  /** Mutable at run time: callbacks that see every request and event as it happens. */
+  taps: SimTaps
+  /** What the scripted agent does on each /run; may be replaced at any time, and applies from the next /run. */
+  script: AgentScript
   /** Base URL of the container registry stub (map ghcr.io to it with OPENHANDS_REGISTRY_MIRROR). */
   registryUrl: string
   /** What the registry stub holds: every image exists unless listed here. */

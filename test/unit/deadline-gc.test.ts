@@ -7,12 +7,12 @@ import { REPO_ROOT } from '../harness/runner.js'
 const run = promisify(execFile)
 
 /** Runs test/unit/gc/hanging-call.ts in a child with the garbage collector forced every 5 ms. */
-async function hangingCall(mode: 'attempts' | 'phase'): Promise<{ outcome: string; elapsedMs: number; requests: number }> {
+async function hangingCall(mode: 'attempts' | 'phase'): Promise<{ outcome: string; requests: number }> {
   const { stdout } = await run(process.execPath, ['--expose-gc', '--import', 'tsx', join(REPO_ROOT, 'test/unit/gc/hanging-call.ts'), mode], {
     cwd: REPO_ROOT,
     timeout: 20_000
   })
-  return JSON.parse(stdout.trim().split('\n').at(-1)!) as { outcome: string; elapsedMs: number; requests: number }
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as { outcome: string; requests: number }
 }
 
 describe('deadlines under a forced garbage collector (Node 20 lost AbortSignal.any timers)', () => {
@@ -24,8 +24,8 @@ describe('deadlines under a forced garbage collector (Node 20 lost AbortSignal.a
 
   it('holds a phase deadline while a request of the phase hangs', async () => {
     const result = await hangingCall('phase')
+    // Not the request's own 5 s attempt timeout ("AttemptTimeout: no answer within 5s"): the phase deadline fired first.
     expect(result.outcome).toBe('Test POST /hang failed: phase over')
     expect(result.requests).toBe(1)
-    expect(result.elapsedMs).toBeLessThan(5_000)
   })
 })
