@@ -1,5 +1,4 @@
 import { isAbsolute, posix } from 'node:path'
-import { parse as parseYaml } from 'yaml'
 import type { ResourceFactor } from './runtime/client.js'
 import { addSecret } from './secrets.js'
 
@@ -150,10 +149,12 @@ export function imageReference(name: string, value: string): string {
  * Messages (follow-up): a YAML list (`- first` lines, a flow list `[a, b]`, `- |` for an item of
  * several lines), or else one message per line.
  */
-export function messageList(name: string, value: string): string[] {
+export async function messageList(name: string, value: string): Promise<string[]> {
   const content = value.split(/\r?\n/).filter(line => line.trim())
   if (!content.length) return []
   if (!/^\s*(- |-$|\[)/.test(content[0])) return content.map(line => line.trim())
+  // Loaded only for a list: most runs have no follow-up, and the parser is a sixth of the bundle.
+  const { parse: parseYaml } = await import('yaml')
   let parsed: unknown
   try {
     parsed = parseYaml(value)

@@ -100,7 +100,7 @@ export class InputError extends Error {
  * Reads and validates every input once. Secrets are masked first, so nothing printed after
  * this (including the errors below) can show them. All problems are reported together.
  */
-export function readSettings(ctx: GithubContext = readGithubContext()): Settings {
+export async function readSettings(ctx: GithubContext = readGithubContext()): Promise<Settings> {
   const read = (name: string): string => core.getInput(name)
   const llmApiKey = read(Input.llmApiKey)
   const runtimeApiKey = read(Input.runtimeApiKey)
@@ -119,6 +119,7 @@ export function readSettings(ctx: GithubContext = readGithubContext()): Settings
     }
   }
   const mode = check(() => oneOf(Input.mode, read(Input.mode) || 'run', MODES))
+  const followUps = mode === 'run' ? await messageList(Input.followUp, read(Input.followUp)).catch((err: Error) => (problems.push(err.message), [])) : []
   const running = mode === 'run'
   // Each mode needs only its own inputs: aggregate touches no remote API, sweep only the Runtime API.
   if (running && !llmApiKey) problems.push(`Input '${Input.llmApiKey}' is required: the API key of the LLM provider.`)
@@ -150,7 +151,7 @@ export function readSettings(ctx: GithubContext = readGithubContext()): Settings
           return GATED_EVENTS.has(ctx.eventName) ? stripHiddenContent(prompt) : prompt
         })
       : '',
-    followUps: running ? check(() => messageList(Input.followUp, read(Input.followUp))) : [],
+    followUps,
     dryRun: check(() => boolean(Input.dryRun, read(Input.dryRun) || 'false')),
     agent: check(() => agentSpec(read)),
     llm: {

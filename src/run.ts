@@ -57,7 +57,7 @@ export async function runMain(): Promise<void> {
   if (!fork.allowed) return refuseEarly(`Not running: ${fork.reason}`)
   let settings: Settings
   try {
-    settings = readSettings(ctx)
+    settings = await readSettings(ctx)
   } catch (err) {
     return refuseInvalid(err)
   }

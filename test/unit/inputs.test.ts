@@ -24,13 +24,13 @@ const ctx = (over: Partial<GithubContext> = {}): GithubContext => ({
 
 /** The inputs as the runner gives them (INPUT_* variables), for one call. */
 const reader = (inputs: Record<string, string>) => inputs
-function readSettingsFrom(inputs: Record<string, string>, context: GithubContext) {
+async function readSettingsFrom(inputs: Record<string, string>, context: GithubContext) {
   const names = Object.keys(process.env).filter(name => name.startsWith('INPUT_'))
   const saved = Object.fromEntries(names.map(name => [name, process.env[name]]))
   for (const name of names) delete process.env[name]
   for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   try {
-    return readSettings(context)
+    return await readSettings(context)
   } finally {
     for (const name of Object.keys(process.env).filter(name => name.startsWith('INPUT_'))) delete process.env[name]
     Object.assign(process.env, saved)
@@ -40,21 +40,21 @@ const followUps = (value: string) => messageList('follow-up', value)
 const valid = { prompt: 'Fix the bug', 'llm-api-key': 'sk-llm-0123456789', 'runtime-api-key': 'rt-0123456789' }
 
 describe('readSettings', () => {
-  it('reads the baseline inputs of mode aggregate, with their defaults, and names a bad one', () => {
-    const plain = readSettingsFrom(reader({ mode: 'aggregate' }), ctx())
+  it('reads the baseline inputs of mode aggregate, with their defaults, and names a bad one', async () => {
+    const plain = await readSettingsFrom(reader({ mode: 'aggregate' }), ctx())
     expect(plain.aggregate).toMatchObject({ baseline: null, costChangeThreshold: 25, failOnRegression: false })
-    const nightly = readSettingsFrom(
+    const nightly = await readSettingsFrom(
       reader({ mode: 'aggregate', baseline: ' baseline/**/aggregate.json ', 'cost-change-threshold': '10.5', 'fail-on-regression': 'true' }),
       ctx()
     )
     expect(nightly.aggregate).toMatchObject({ baseline: 'baseline/**/aggregate.json', costChangeThreshold: 10.5, failOnRegression: true })
-    expect(() => readSettingsFrom(reader({ mode: 'aggregate', 'cost-change-threshold': '25%', 'fail-on-regression': 'yes' }), ctx())).toThrow(
+    await expect(readSettingsFrom(reader({ mode: 'aggregate', 'cost-change-threshold': '25%', 'fail-on-regression': 'yes' }), ctx())).rejects.toThrow(
       /Input 'cost-change-threshold' must be a number greater than 0[\s\S]*Input 'fail-on-regression' must be true or false; got 'yes'/
     )
   })
 
-  it('applies the documented defaults', () => {
-    const s = readSettingsFrom(reader(valid), ctx())
+  it('applies the documented defaults', async () => {
+    const s = await readSettingsFrom(reader(valid), ctx())
     expect(s).toMatchObject({
       prompt: 'Fix the bug',
       llm: { model: 'anthropic/claude-sonnet-4-5-20250929', baseUrl: null },
@@ -72,50 +72,50 @@ describe('readSettings', () => {
     expect(s.outputDir.startsWith('/tmp/runner/openhands-remote-run/')).toBe(true)
   })
 
-  it('names every bad input at once, without calling anything', () => {
+  it('names every bad input at once, without calling anything', async () => {
     const bad = { ...valid, 'resource-factor': '3', 'startup-timeout': '-5', 'on-exit': 'explode', 'working-dir': 'relative/dir', 'runtime-api-url': 'ftp://x' }
-    expect(() => readSettingsFrom(reader(bad), ctx())).toThrowError(InputError)
+    await expect(readSettingsFrom(reader(bad), ctx())).rejects.toThrowError(InputError)
     try {
-      readSettingsFrom(reader(bad), ctx())
+      await readSettingsFrom(reader(bad), ctx())
     } catch (err) {
       const message = (err as Error).message
       for (const name of ['resource-factor', 'startup-timeout', 'on-exit', 'working-dir', 'runtime-api-url']) expect(message).toContain(`'${name}'`)
     }
   })
 
-  it("refuses a working-dir that holds the agent server's own data (/workspace/conversations, /workspace/bash_events)", () => {
+  it("refuses a working-dir that holds the agent server's own data (/workspace/conversations, /workspace/bash_events)", async () => {
     for (const dir of ['/workspace', '/workspace/', '/workspace/conversations', '/workspace/bash_events/x']) {
-      expect(() => readSettingsFrom(reader({ ...valid, 'working-dir': dir }), ctx()), dir).toThrowError(
+      await expect(readSettingsFrom(reader({ ...valid, 'working-dir': dir }), ctx()), dir).rejects.toThrowError(
         /'working-dir' must not hold the agent server's own data/
       )
     }
     for (const dir of ['/workspace/project', '/workspace/conversations-app', '/srv/repo']) {
-      expect(readSettingsFrom(reader({ ...valid, 'working-dir': dir }), ctx()).workingDir).toBe(dir)
+      expect((await readSettingsFrom(reader({ ...valid, 'working-dir': dir }), ctx())).workingDir).toBe(dir)
     }
   })
 
-  it('builds the default agent with its condenser unless condenser is false', () => {
-    expect(readSettingsFrom(reader(valid), ctx()).agent).toEqual({ kind: 'openhands', condenser: true })
-    expect(readSettingsFrom(reader({ ...valid, condenser: 'false' }), ctx()).agent).toEqual({ kind: 'openhands', condenser: false })
-    expect(() => readSettingsFrom(reader({ ...valid, condenser: 'maybe' }), ctx())).toThrowError(/'condenser'/)
+  it('builds the default agent with its condenser unless condenser is false', async () => {
+    expect((await readSettingsFrom(reader(valid), ctx())).agent).toEqual({ kind: 'openhands', condenser: true })
+    expect((await readSettingsFrom(reader({ ...valid, condenser: 'false' }), ctx())).agent).toEqual({ kind: 'openhands', condenser: false })
+    await expect(readSettingsFrom(reader({ ...valid, condenser: 'maybe' }), ctx())).rejects.toThrowError(/'condenser'/)
   })
 
-  it('requires both keys and a prompt', () => {
-    expect(() => readSettingsFrom(reader({}), ctx())).toThrowError(/'llm-api-key' is required[\s\S]*'runtime-api-key' is required|'runtime-api-key'/)
-    expect(() => readSettingsFrom(reader({ ...valid, prompt: '' }), ctx())).toThrowError(/'prompt' or 'prompt-file' is required/)
-    expect(() => readSettingsFrom(reader({ ...valid, 'prompt-file': 'x.md' }), ctx())).toThrowError(/exclusive/)
+  it('requires both keys and a prompt', async () => {
+    await expect(readSettingsFrom(reader({}), ctx())).rejects.toThrowError(/'llm-api-key' is required[\s\S]*'runtime-api-key' is required|'runtime-api-key'/)
+    await expect(readSettingsFrom(reader({ ...valid, prompt: '' }), ctx())).rejects.toThrowError(/'prompt' or 'prompt-file' is required/)
+    await expect(readSettingsFrom(reader({ ...valid, 'prompt-file': 'x.md' }), ctx())).rejects.toThrowError(/exclusive/)
   })
 
-  it('reads prompt-file relative to the workspace and rejects a missing one', () => {
-    expect(() => readSettingsFrom(reader({ ...valid, prompt: '', 'prompt-file': 'nope.md' }), ctx())).toThrowError(
+  it('reads prompt-file relative to the workspace and rejects a missing one', async () => {
+    await expect(readSettingsFrom(reader({ ...valid, prompt: '', 'prompt-file': 'nope.md' }), ctx())).rejects.toThrowError(
       /'prompt-file': cannot read 'nope.md' \(ENOENT\)/
     )
   })
 
-  it('never puts a secret into an error message', () => {
+  it('never puts a secret into an error message', async () => {
     const secret = 'sk-very-secret-value-999'
     try {
-      readSettingsFrom(reader({ ...valid, 'llm-api-key': secret, 'llm-model': 'has space' }), ctx())
+      await readSettingsFrom(reader({ ...valid, 'llm-api-key': secret, 'llm-model': 'has space' }), ctx())
       expect.unreachable()
     } catch (err) {
       expect((err as Error).message).not.toContain(secret)
@@ -123,8 +123,8 @@ describe('readSettings', () => {
     }
   })
 
-  it('accepts the documented enumerations case-insensitively and normalises them', () => {
-    const s = readSettingsFrom(
+  it('accepts the documented enumerations case-insensitively and normalises them', async () => {
+    const s = await readSettingsFrom(
       reader({ ...valid, 'image-pull-policy': 'always', 'on-exit': 'PAUSE', 'resource-factor': '8', 'runtime-api-url': 'http://127.0.0.1:9/' }),
       ctx()
     )
@@ -133,19 +133,19 @@ describe('readSettings', () => {
 })
 
 describe('defaultImage', () => {
-  it('uses the PR head SHA on pull_request events, not the merge commit', () => {
+  it('uses the PR head SHA on pull_request events, not the merge commit', async () => {
     const event = { pull_request: { head: { sha: 'fedcba9876543210fedcba9876543210fedcba98' } } }
     expect(defaultImage(ctx({ eventName: 'pull_request', event }))).toBe('ghcr.io/openhands/agent-server:fedcba9-python-amd64')
     expect(defaultImage(ctx({ eventName: 'pull_request_target', event }))).toBe('ghcr.io/openhands/agent-server:fedcba9-python-amd64')
   })
-  it('uses GITHUB_SHA elsewhere, and main without one', () => {
+  it('uses GITHUB_SHA elsewhere, and main without one', async () => {
     expect(defaultImage(ctx())).toBe('ghcr.io/openhands/agent-server:a1b2c3d-python-amd64')
     expect(defaultImage(ctx({ sha: '' }))).toBe('ghcr.io/openhands/agent-server:main-python-amd64')
   })
 })
 
 describe('sessionId', () => {
-  it('is deterministic per cell and differs between cells', () => {
+  it('is deterministic per cell and differs between cells', async () => {
     const cell = (json: string) => canonicalMatrix(json)
     const a = sessionId('', ctx(), cell('{"task":"a","model":"x"}'))
     expect(sessionId('', ctx(), cell('{"model":"x","task":"a"}'))).toBe(a)
@@ -154,7 +154,7 @@ describe('sessionId', () => {
     expect(a.startsWith(sessionPrefix('octo-org/octo-repo'))).toBe(true)
     expect(sessionPrefix('octo-org/other')).not.toBe(sessionPrefix('octo-org/octo-repo'))
   })
-  it('rejects malformed ids and matrix values', () => {
+  it('rejects malformed ids and matrix values', async () => {
     expect(() => sessionId('has space', ctx(), 'null')).toThrowError(/'session-id'/)
     expect(() => canonicalMatrix('{nope')).toThrowError(/'matrix' must be JSON/)
     expect(sessionId('my-session_1.2', ctx(), 'null')).toBe('my-session_1.2')
@@ -162,52 +162,57 @@ describe('sessionId', () => {
 })
 
 describe('followUps', () => {
-  it('reads one message per line, or a YAML list whose items may span lines', () => {
-    expect(followUps('')).toEqual([])
-    expect(followUps('first\n\nsecond\n')).toEqual(['first', 'second'])
+  it('reads one message per line, or a YAML list whose items may span lines', async () => {
+    expect(await followUps('')).toEqual([])
+    expect(await followUps('first\n\nsecond\n')).toEqual(['first', 'second'])
     // YAML folds a plain item's continuation lines with a space; `- |` keeps the line breaks.
-    expect(followUps('- first\n- "second: quoted"\n- third\n  continues here\n')).toEqual(['first', 'second: quoted', 'third continues here'])
-    expect(followUps('- |\n  third\n  continues here\n- fourth\n')).toEqual(['third\ncontinues here', 'fourth'])
+    expect(await followUps('- first\n- "second: quoted"\n- third\n  continues here\n')).toEqual(['first', 'second: quoted', 'third continues here'])
+    expect(await followUps('- |\n  third\n  continues here\n- fourth\n')).toEqual(['third\ncontinues here', 'fourth'])
   })
 
-  it('parses a flow list as a list, and refuses nested items or broken YAML naming the input', () => {
-    expect(followUps('[first, "second, with a comma"]')).toEqual(['first', 'second, with a comma'])
-    expect(() => followUps('- first\n- - nested\n')).toThrowError("Input 'follow-up', item 2: a message must be text, not a list.")
-    expect(() => followUps('- first\n- key: value\n')).toThrowError("Input 'follow-up', item 2: a message must be text, not a mapping.")
-    expect(() => followUps('[first, second')).toThrowError(/^Input 'follow-up' is not a valid YAML list/)
+  it('parses a flow list as a list, and refuses nested items or broken YAML naming the input', async () => {
+    expect(await followUps('[first, "second, with a comma"]')).toEqual(['first', 'second, with a comma'])
+    await expect(followUps('- first\n- - nested\n')).rejects.toThrowError("Input 'follow-up', item 2: a message must be text, not a list.")
+    await expect(followUps('- first\n- key: value\n')).rejects.toThrowError("Input 'follow-up', item 2: a message must be text, not a mapping.")
+    await expect(followUps('[first, second')).rejects.toThrowError(/^Input 'follow-up' is not a valid YAML list/)
   })
 })
 
 describe('inputs that are legal but odd', () => {
-  it('refuses working-dir / and other system directories, naming the input', () => {
+  it('refuses working-dir / and other system directories, naming the input', async () => {
     for (const dir of ['/', '//', '/usr', '/etc/', '/proc/1', '/tmp']) {
-      expect(() => readSettingsFrom(reader({ ...valid, 'working-dir': dir }), ctx())).toThrowError(/Input 'working-dir' must be a project directory/)
+      await expect(readSettingsFrom(reader({ ...valid, 'working-dir': dir }), ctx())).rejects.toThrowError(/Input 'working-dir' must be a project directory/)
     }
-    expect(readSettingsFrom(reader({ ...valid, 'working-dir': '/srv/app' }), ctx()).workingDir).toBe('/srv/app')
-    expect(readSettingsFrom(reader({ ...valid, 'working-dir': '/home/user/project' }), ctx()).workingDir).toBe('/home/user/project')
+    expect((await readSettingsFrom(reader({ ...valid, 'working-dir': '/srv/app' }), ctx())).workingDir).toBe('/srv/app')
+    expect((await readSettingsFrom(reader({ ...valid, 'working-dir': '/home/user/project' }), ctx())).workingDir).toBe('/home/user/project')
   })
 
-  it('warns when a key would travel over plain http:// to another machine', () => {
-    const remote = readSettingsFrom(reader({ ...valid, 'runtime-api-url': 'http://runtime.example.com', 'llm-base-url': 'http://llm.example.com/v1' }), ctx())
+  it('warns when a key would travel over plain http:// to another machine', async () => {
+    const remote = await readSettingsFrom(
+      reader({ ...valid, 'runtime-api-url': 'http://runtime.example.com', 'llm-base-url': 'http://llm.example.com/v1' }),
+      ctx()
+    )
     expect(remote.notices).toEqual([
       "Input 'runtime-api-url' is plain http:// to runtime.example.com: the API key travels in clear text. Use https://.",
       "Input 'llm-base-url' is plain http:// to llm.example.com: the API key travels in clear text. Use https://."
     ])
     expect(
-      readSettingsFrom(reader({ ...valid, 'runtime-api-url': 'http://127.0.0.1:8000', 'llm-base-url': 'https://llm.example.com' }), ctx()).notices
+      (await readSettingsFrom(reader({ ...valid, 'runtime-api-url': 'http://127.0.0.1:8000', 'llm-base-url': 'https://llm.example.com' }), ctx())).notices
     ).toEqual([])
   })
 
-  it('refuses a sandbox secret given twice, and keeps a value exactly as written after the =', () => {
-    expect(() => readSettingsFrom(reader({ ...valid, 'sandbox-secrets': 'TOKEN=abcd1234\nTOKEN=efgh5678' }), ctx())).toThrowError(
+  it('refuses a sandbox secret given twice, and keeps a value exactly as written after the =', async () => {
+    await expect(readSettingsFrom(reader({ ...valid, 'sandbox-secrets': 'TOKEN=abcd1234\nTOKEN=efgh5678' }), ctx())).rejects.toThrowError(
       "Input 'sandbox-secrets', line 2: TOKEN is given twice."
     )
-    expect(readSettingsFrom(reader({ ...valid, 'sandbox-secrets': ' TOKEN = spaced value ' }), ctx()).sandboxSecrets).toEqual({ TOKEN: ' spaced value ' })
+    expect((await readSettingsFrom(reader({ ...valid, 'sandbox-secrets': ' TOKEN = spaced value ' }), ctx())).sandboxSecrets).toEqual({
+      TOKEN: ' spaced value '
+    })
   })
 })
 
 describe('the event payload', () => {
-  it('fails on pull_request and comment events when GITHUB_EVENT_PATH cannot be read, naming the file', () => {
+  it('fails on pull_request and comment events when GITHUB_EVENT_PATH cannot be read, naming the file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ohrr-event-'))
     try {
       const broken = join(dir, 'event.json')
