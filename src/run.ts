@@ -73,7 +73,14 @@ export async function runMain(): Promise<void> {
 
 async function runAgent(settings: Settings, startedAt: Date): Promise<void> {
   const cancellation = cancelOnSignals()
-  const { signal } = cancellation
+  try {
+    await runAgentWith(settings, startedAt, cancellation.signal)
+  } finally {
+    cancellation.dispose()
+  }
+}
+
+async function runAgentWith(settings: Settings, startedAt: Date, signal: AbortSignal): Promise<void> {
   mkdirSync(settings.outputDir, { recursive: true })
   saveSession({ sessionId: settings.sessionId, runtimeApiUrl: settings.runtimeApi.url, onExit: settings.onExit })
   saveReportPlan(options.reportTarget(settings), options.resultContext(settings))
@@ -143,7 +150,6 @@ async function runAgent(settings: Settings, startedAt: Date): Promise<void> {
   })
   await reporter.record(result)
   await reporter.publish(result, { upload: !signal.aborted, budgetMs: signal.aborted ? CancelBudget.commentMs : COMMENT_BUDGET_MS })
-  cancellation.dispose()
   if (result.status !== 'finished') fail(result.error ?? `The run ended with status ${result.status}.`)
 }
 
