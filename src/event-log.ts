@@ -1,6 +1,6 @@
 import { closeSync, openSync, writeSync } from 'node:fs'
 import { describeEvent, finishMessage, messageText } from './agent-server/describe.js'
-import { totalsOf, type AgentEvent, type ConversationStats } from './agent-server/types.js'
+import type { AgentEvent } from './agent-server/types.js'
 import { info } from './log.js'
 import { redact, redactValue } from './secrets.js'
 
@@ -17,8 +17,6 @@ export class EventLog {
   /** Agent actions so far, and the last one as a log line: the live comment shows them. */
   actions = 0
   lastAction: string | undefined
-  /** Running cost from the latest stats update. */
-  cost = 0
   private fd: number | undefined
 
   constructor(readonly path: string) {
@@ -39,7 +37,6 @@ export class EventLog {
     const finish = finishMessage(event)
     if (finish !== undefined) this.lastFinishMessage = finish
     if (event.kind === 'MessageEvent' && event.source === 'agent') this.lastAgentMessage = messageText(event)
-    if (event.kind === 'ConversationStateUpdateEvent' && event.key === 'stats') this.cost = totalsOf(event.value as ConversationStats).cost
     if (event.kind === 'ConversationErrorEvent') this.lastError = `${String(event.code ?? 'Error')}: ${String(event.detail ?? '')}`
     const line = describeEvent(event)
     if (event.kind === 'ActionEvent') {

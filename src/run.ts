@@ -93,7 +93,7 @@ async function runAgentWith(settings: Settings, startedAt: Date, signal: AbortSi
   const record: RunRecord = { startedAt, baseCommit: null, outcome: { status: 'error' } }
   let conversation: ConversationRun | undefined
   reporter.followProgress(() => ({
-    phase: conversation ? 'running' : 'provisioning',
+    phase: record.conversationId ? 'running' : 'provisioning',
     steps: log.actions,
     lastAction: log.lastAction,
     cost: conversation?.cost ?? 0,

@@ -290,6 +290,6 @@ export class ConversationRun {
     const done = await Promise.race([work, afterAbort(this.cancel, CancelBudget.collectMs).then(() => false)])
     limit.clear()
     if (!done) warning('Collecting the final state took too long; reporting what was received.')
-    return response && withDeadline(Promise.race([response, afterAbort(this.cancel, 1_000)]), budgetMs)
+    return response && withDeadline(Promise.race([response, afterAbort(this.cancel, CancelBudget.collectMs)]), budgetMs)
   }
 }
