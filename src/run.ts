@@ -102,7 +102,8 @@ async function runAgentWith(settings: Settings, startedAt: Date, signal: AbortSi
 
   const { workspace, workingDir } = settings
   // Packing a large checkout takes seconds: done while the runtime provisions, so only the transfer is left after it is ready.
-  const packed = workspace.checkout ? packCheckout(workspace.checkout) : undefined
+  const packing = new AbortController()
+  const packed = workspace.checkout ? packCheckout(workspace.checkout, packing.signal) : undefined
   packed?.catch(() => undefined)
   let provisioning = false
   try {
@@ -142,6 +143,9 @@ async function runAgentWith(settings: Settings, startedAt: Date, signal: AbortSi
 
   // Released before anything is reported: no failure of reporting (a file command, GitHub) may skip it.
   if (provisioning) await release(api, settings, record.runtimeId, signal.aborted, timeline)
+  // A run that ended before the upload stops the pack, and waits for it to remove its copy of the checkout.
+  packing.abort()
+  await packed?.catch(() => undefined)
   const result = buildResult(options.resultContext(settings), record.outcome, {
     ...record,
     eventCount: log.count,

@@ -90,6 +90,8 @@ export class Job {
     this.env = {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? this.dir,
+      // The test run's own temp dir (test/harness/temp-dir.ts): what the action leaves in it fails the run.
+      TMPDIR: tmpdir(),
       GITHUB_ACTIONS: 'true',
       GITHUB_EVENT_NAME: 'push',
       GITHUB_EVENT_PATH: this.files.event,
