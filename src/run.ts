@@ -14,11 +14,9 @@ import { preflightImage } from './image.js'
 import { readSettings } from './inputs.js'
 import { errorMessage, fail, info, notice, phase, warning } from './log.js'
 import { commentMarker } from './naming.js'
-import { renderProgressComment } from './report/comment.js'
 import { Output } from './report/outputs.js'
 import { Reporter } from './report/reporter.js'
 import { buildResult, type Outcome } from './report/result.js'
-import { writeInputErrorSummary } from './report/summary.js'
 import { Timeline } from './report/timeline.js'
 import * as options from './run-options.js'
 import { RuntimeApi, startRequest } from './runtime/client.js'
@@ -251,6 +249,7 @@ async function dryRun(settings: Settings, startedAt: Date): Promise<void> {
     const { commentOn, cellKey, runUrl } = settings.github
     if (commentOn !== null) {
       const progress = { phase: 'provisioning' as const, steps: 0, cost: 0, elapsedMs: 0 }
+      const { renderProgressComment } = await import('./report/comment.js')
       info(`Would comment on #${commentOn}:\n${renderProgressComment(commentMarker(cellKey), progress, { runUrl })}`)
     }
   }).catch(err => fail(`Dry run: ${errorMessage(err)}`))
@@ -261,13 +260,13 @@ async function dryRun(settings: Settings, startedAt: Date): Promise<void> {
 async function refuseInvalid(err: unknown): Promise<void> {
   core.setOutput(Output.status, 'error')
   fail(errorMessage(err))
-  await writeInputErrorSummary(errorMessage(err))
+  await (await import('./report/summary.js')).writeInputErrorSummary(errorMessage(err))
 }
 
 async function refuseEarly(reason: string): Promise<void> {
   core.setOutput(Output.status, 'skipped')
   fail(reason)
-  await writeInputErrorSummary(reason)
+  await (await import('./report/summary.js')).writeInputErrorSummary(reason)
 }
 
 /** The name @github/local-action calls (`npm run local`); the runner uses dist/main. */

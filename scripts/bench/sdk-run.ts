@@ -115,6 +115,8 @@ async function runAction(api: RealRuntimeApi, llm: ScriptedLlm, work: string, op
       'runtime-api-url': api.url,
       'runtime-api-key': api.runtimeApiKey,
       'startup-timeout': '120',
+      // The same agent on both sides: the SDK client's is get_default_agent without its condenser (sdk_client.py).
+      condenser: 'false',
       ...(options.keep ? { 'on-exit': 'keep' } : {})
     },
     env: { OPENHANDS_REGISTRY_MIRROR: `ghcr.io=${api.registryUrl}`, RUNNER_TEMP: join(work, 'runner_temp') }
