@@ -119,6 +119,7 @@ export async function readSettings(ctx: GithubContext = readGithubContext()): Pr
     }
   }
   const mode = check(() => oneOf(Input.mode, read(Input.mode) || 'run', MODES))
+  const resultPatterns = core.getMultilineInput(Input.results)
   const followUps = mode === 'run' ? await messageList(Input.followUp, read(Input.followUp)).catch((err: Error) => (problems.push(err.message), [])) : []
   const running = mode === 'run'
   // Each mode needs only its own inputs: aggregate touches no remote API, sweep only the Runtime API.
@@ -128,7 +129,7 @@ export async function readSettings(ctx: GithubContext = readGithubContext()): Pr
   const settings: Settings = {
     mode,
     aggregate: {
-      patterns: core.getMultilineInput(Input.results).length ? core.getMultilineInput(Input.results) : ['**/result.json'],
+      patterns: resultPatterns.length ? resultPatterns : ['**/result.json'],
       expectedCells: list(read(Input.expectedCells)),
       baseline: read(Input.baseline).trim() || null,
       costChangeThreshold: check(() => number(Input.costChangeThreshold, read(Input.costChangeThreshold) || '25', { max: 100_000 })),

@@ -14,9 +14,11 @@ import { preflightImage } from './image.js'
 import { readSettings } from './inputs.js'
 import { errorMessage, fail, info, notice, phase, warning } from './log.js'
 import { commentMarker } from './naming.js'
+import { renderProgressComment } from './report/comment.js'
 import { Output } from './report/outputs.js'
 import { Reporter } from './report/reporter.js'
 import { buildResult, type Outcome } from './report/result.js'
+import { writeInputErrorSummary } from './report/summary.js'
 import { Timeline } from './report/timeline.js'
 import * as options from './run-options.js'
 import { RuntimeApi, startRequest } from './runtime/client.js'
@@ -81,10 +83,12 @@ async function runAgent(settings: Settings, startedAt: Date): Promise<void> {
 async function runAgentWith(settings: Settings, startedAt: Date, signal: AbortSignal): Promise<void> {
   mkdirSync(settings.outputDir, { recursive: true })
   saveSession({ sessionId: settings.sessionId, runtimeApiUrl: settings.runtimeApi.url, onExit: settings.onExit })
-  saveReportPlan(options.reportTarget(settings), options.resultContext(settings))
+  const target = options.reportTarget(settings)
+  const context = options.resultContext(settings)
+  saveReportPlan(target, context)
   const api = new RuntimeApi(settings.runtimeApi.url, settings.runtimeApi.apiKey)
   const log = new EventLog(join(settings.outputDir, 'events.jsonl'))
-  const reporter = new Reporter(options.reportTarget(settings), settings.github.token)
+  const reporter = new Reporter(target, settings.github.token)
   const timeline = new Timeline()
   /** A phase of the log that the timeline also records. */
   const timed = <T>(title: string, fn: () => Promise<T>): Promise<T> => phase(title, fn, timeline)
@@ -144,7 +148,7 @@ async function runAgentWith(settings: Settings, startedAt: Date, signal: AbortSi
   // A run that ended before the upload stops the pack, and waits for it to remove its copy of the checkout.
   packing.abort()
   await packed?.catch(() => undefined)
-  const result = buildResult(options.resultContext(settings), record.outcome, {
+  const result = buildResult(context, record.outcome, {
     ...record,
     eventCount: log.count,
     eventsFile: log.path,
@@ -249,7 +253,6 @@ async function dryRun(settings: Settings, startedAt: Date): Promise<void> {
     const { commentOn, cellKey, runUrl } = settings.github
     if (commentOn !== null) {
       const progress = { phase: 'provisioning' as const, steps: 0, cost: 0, elapsedMs: 0 }
-      const { renderProgressComment } = await import('./report/comment.js')
       info(`Would comment on #${commentOn}:\n${renderProgressComment(commentMarker(cellKey), progress, { runUrl })}`)
     }
   }).catch(err => fail(`Dry run: ${errorMessage(err)}`))
@@ -260,13 +263,13 @@ async function dryRun(settings: Settings, startedAt: Date): Promise<void> {
 async function refuseInvalid(err: unknown): Promise<void> {
   core.setOutput(Output.status, 'error')
   fail(errorMessage(err))
-  await (await import('./report/summary.js')).writeInputErrorSummary(errorMessage(err))
+  await writeInputErrorSummary(errorMessage(err))
 }
 
 async function refuseEarly(reason: string): Promise<void> {
   core.setOutput(Output.status, 'skipped')
   fail(reason)
-  await (await import('./report/summary.js')).writeInputErrorSummary(reason)
+  await writeInputErrorSummary(reason)
 }
 
 /** The name @github/local-action calls (`npm run local`); the runner uses dist/main. */

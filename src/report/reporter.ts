@@ -8,10 +8,11 @@ import { withDeadline } from '../timing.js'
 import type { ReportTarget } from './plan.js'
 import { uploadRunArtifact } from './artifacts.js'
 import { commentMarker } from '../naming.js'
-import type { Progress } from './comment.js'
+import { renderFinalComment, renderProgressComment, type Progress } from './comment.js'
 import { Output, setRunOutputs } from './outputs.js'
 import { formatUsd, writeResultFile, type RunResult } from './result.js'
 import { count } from './markdown.js'
+import { writeStepSummary } from './summary.js'
 
 const PROGRESS_CHECK_MS = 2_000
 const HEARTBEAT_MS = 60_000
@@ -23,7 +24,6 @@ const HEARTBEAT_MS = 60_000
 export class Reporter {
   private readonly comment: StickyComment | undefined
   private ticker: NodeJS.Timeout | undefined
-  private recorded = false
 
   constructor(
     private readonly target: ReportTarget,
@@ -45,13 +45,7 @@ export class Reporter {
 
   /** Keeps the comment current while the run goes: edited when something changed, or once a minute. */
   followProgress(progress: () => Progress): void {
-    if (this.comment) void this.showProgress(this.comment, progress)
-  }
-
-  // The renderers load with import(): a run without a comment never needs them before its end.
-  private async showProgress(comment: StickyComment, progress: () => Progress): Promise<void> {
-    const { renderProgressComment } = await import('./comment.js')
-    if (this.recorded) return
+    if (!this.comment) return
     let last = ''
     let lastShown = 0
     const check = (): void => {
@@ -60,7 +54,7 @@ export class Reporter {
       if (key === last && Date.now() - lastShown < HEARTBEAT_MS) return
       last = key
       lastShown = Date.now()
-      comment.show(renderProgressComment(commentMarker(this.target.cellKey), now, { runUrl: this.target.runUrl }))
+      this.comment!.show(renderProgressComment(commentMarker(this.target.cellKey), now, { runUrl: this.target.runUrl }))
     }
     check()
     this.ticker = setInterval(check, PROGRESS_CHECK_MS)
@@ -69,11 +63,9 @@ export class Reporter {
 
   /** result.json, the outputs, the step summary and (in main) the log's closing lines. */
   async record(result: RunResult, closingLines = true): Promise<void> {
-    this.recorded = true
     clearInterval(this.ticker)
     writeResultFile(result)
     setRunOutputs(result)
-    const { writeStepSummary } = await import('./summary.js')
     await writeStepSummary(result)
     if (!closingLines) return
     // The OpenHands SDK's CI reads this exact line.
@@ -100,7 +92,6 @@ export class Reporter {
       markArtifactDone(false)
     }
     if (!this.comment) return
-    const { renderFinalComment } = await import('./comment.js')
     const body = renderFinalComment(commentMarker(this.target.cellKey), result, { runUrl: this.target.runUrl, artifactUrl })
     if (await withDeadline(this.comment.finish(body), options.budgetMs)) markCommentFinal()
     if (this.comment.url) core.setOutput(Output.commentUrl, this.comment.url)
